@@ -1,0 +1,39 @@
+/*
+ * input.h - turn the paths on the command line into records.
+ *
+ * A path is a file, a directory (maildir, or a folder of .eml files,
+ * walked in name order), or "-" for stdin.  Each file's kind is sniffed
+ * from its first bytes (after gunzip): a mail log (Postfix, Exim,
+ * Sendmail lines), an mbox, a single message, or - failing all - plain
+ * text, where each line holding a reply code becomes a record.
+ */
+#ifndef BOUNCEDOC_INPUT_H
+#define BOUNCEDOC_INPUT_H
+
+#include "diag.h"
+#include "kb.h"
+#include "record.h"
+
+enum input_kind {
+	INPUT_TEXT = 0,
+	INPUT_MESSAGE,
+	INPUT_MBOX,
+	INPUT_LOG,
+};
+
+/* Guesses the kind of buf[0..len). */
+enum input_kind	input_sniff(const char *buf, size_t len);
+
+/*
+ * Reads path and appends its records to rs, diagnosed with kb.  Problems
+ * go to d.  Returns 0, or -1 if the path could not be read at all.
+ */
+int	input_load(const char *path, struct recset *rs, const struct kb *kb,
+	    struct diag *d);
+
+/* The plain-text reader: one record per line that holds a reply code or
+ * enhanced status.  name labels the records. */
+void	input_read_text(const char *name, const char *buf, size_t len,
+	    struct recset *rs, const struct kb *kb);
+
+#endif

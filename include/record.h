@@ -1,0 +1,93 @@
+/*
+ * record.h - one failed (or delayed) delivery to one recipient.
+ *
+ * The readers (message.c for bounce messages, maillog.c for mail logs)
+ * produce records into a struct recset; the views only read them.  Short
+ * fields are small owned copies; the text of a whole message or log is
+ * never copied here (the TUI re-reads what it shows, by offset, or keeps
+ * the short context string).
+ */
+#ifndef BOUNCEDOC_RECORD_H
+#define BOUNCEDOC_RECORD_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "diagnosis.h"
+#include "findings.h"
+
+/* One delivery attempt of a log journey (deferred, deferred, bounced…). */
+struct record_attempt {
+	char		*time;		/* as in the log, or NULL */
+	unsigned long	 line;
+	char		*action;	/* "delayed", "failed", … */
+	char		*diagnostic;	/* or NULL */
+	char		 reply[4];
+	char		 status[12];
+};
+
+struct record {
+	/* where it came from */
+	const char	*source;	/* file name (interned in the set) */
+	unsigned long	 line;		/* line of the diagnostic, 1-based */
+	off_t		 offset;	/* start of the unit in the source */
+	size_t		 length;	/* bytes of the unit */
+
+	/* findings */
+	char		*recipient;	/* or NULL */
+	char		*original_recipient;
+	char		*sender;
+	char		*remote_host;
+	char		*diagnostic;	/* the reply, unfolded, or NULL */
+	char		*action;	/* failed, delayed, delivered, expired… */
+	char		*time;		/* ISO 8601 when known, else as found */
+	char		*queue_id;
+	char		*subject;	/* of the original message */
+	char		*message_id;
+	char		*relay;
+	char		*delays;
+	char		 reply[4];	/* "550" or "" */
+	char		 status[12];	/* "5.1.1" or "" */
+	enum findings_phase phase;
+	/* the codes inside diagnostic, for highlighting */
+	struct findings	 findings;
+
+	/* the diagnosis */
+	struct diagnosis diagnosis;
+
+	/* what a view shows as the source: the journey's log lines or the
+	 * bounce's relevant part (may be NULL when not kept) */
+	char		*context;
+	/* log journeys: every attempt, oldest first */
+	struct record_attempt *attempts;
+	size_t		 nattempts;
+	/* limits hit while reading this record ("MIME nesting too deep") */
+	char		*note;
+};
+
+struct recset {
+	struct record	*v;
+	size_t		 n;
+	size_t		 cap;
+	char		**names;	/* interned source names, owned */
+	size_t		 nnames;
+};
+
+void		 recset_init(struct recset *rs);
+void		 recset_release(struct recset *rs);
+/* Appends a zeroed record and returns it (valid until the next add). */
+struct record	*recset_add(struct recset *rs);
+/* Returns a stable copy of name owned by the set. */
+const char	*recset_intern(struct recset *rs, const char *name);
+/* Frees the fields of one record (not the record itself). */
+void		 record_release(struct record *r);
+
+/*
+ * Fills r->findings, r->reply, r->status (unless already set), r->phase
+ * (unless set) and r->diagnosis from r->diagnostic.  Readers call it once
+ * per record after setting the diagnostic and any codes they found in
+ * structured fields (Status:, dsn=).
+ */
+void		 record_diagnose(struct record *r, const struct kb *kb);
+
+#endif

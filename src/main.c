@@ -1,0 +1,364 @@
+/*
+ * main.c - options, wiring of the stages, exit status.
+ *
+ *	source -> records -> findings -> diagnosis -> view
+ *
+ * Only this file decides what is printed to stderr and how the program
+ * exits.  Exit status (bouncedoc(1), EXIT STATUS):
+ *	0  --explain: something recognised; files: no failure found
+ *	1  --explain: nothing recognised; files: only temporary failures
+ *	2  usage error, or an input or knowledge-base file that could not
+ *	   be read or has errors
+ *	3  files: at least one permanent failure
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "diagnosis.h"
+#include "esc.h"
+#include "findings.h"
+#include "input.h"
+#include "kb.h"
+#include "kb_builtin.h"
+#include "record.h"
+#include "view_json.h"
+#include "view_text.h"
+#include "xalloc.h"
+
+enum mode { MODE_FILES, MODE_EXPLAIN, MODE_CHECK_KB, MODE_LIST_KB };
+enum color { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct opts {
+	enum mode	 mode;
+	int		 json;
+	int		 verbose;
+	int		 user_kb;
+	enum color	 color;
+	const char	**kb_dirs;
+	size_t		 nkb_dirs;
+};
+
+enum {
+	OPT_CHECK_KB = 256, OPT_LIST_KB, OPT_KB_DIR, OPT_COLOR, OPT_NO_USER_KB,
+};
+
+static const struct option longopts[] = {
+	{ "explain",	no_argument,		NULL, 'e' },
+	{ "json",	no_argument,		NULL, 'j' },
+	{ "verbose",	no_argument,		NULL, 'v' },
+	{ "check-kb",	no_argument,		NULL, OPT_CHECK_KB },
+	{ "list-kb",	no_argument,		NULL, OPT_LIST_KB },
+	{ "kb-dir",	required_argument,	NULL, OPT_KB_DIR },
+	{ "no-user-kb",	no_argument,		NULL, OPT_NO_USER_KB },
+	{ "color",	required_argument,	NULL, OPT_COLOR },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL,		0,			NULL, 0 },
+};
+
+static const char usage_text[] =
+"usage: bouncedoc [OPTIONS] [FILE|DIR|-]...\n"
+"       bouncedoc --explain TEXT|CODE...\n"
+"       bouncedoc --check-kb [FILE...]\n"
+"       bouncedoc --list-kb [--json]\n"
+"\n"
+"Tell why a mail bounced and what to do about it.  Reads bounce messages\n"
+"or mail logs (plain or .gz, '-' for stdin), finds the SMTP reply code and\n"
+"enhanced status code of each failure and shows the knowledge-base article.\n"
+"\n"
+"  -e, --explain        explain the text or code(s) given as arguments\n"
+"  -j, --json           write JSON Lines instead of text\n"
+"  -v, --verbose        show every article that applies, in full\n"
+"      --check-kb       validate knowledge-base files (default: built-in)\n"
+"      --list-kb        list the articles of the knowledge base\n"
+"      --kb-dir DIR     also load articles from DIR (may be repeated)\n"
+"      --no-user-kb     do not load ~/.config/bouncedoc/help\n"
+"      --color WHEN     colour: auto, always or never (default auto)\n"
+"  -h, --help           show this help and exit\n"
+"  -V, --version        show the version and exit\n"
+"\n"
+"Exit status: 0 recognised / no failure, 1 nothing recognised / only\n"
+"temporary failures, 2 usage or input error, 3 a permanent failure.\n"
+"See bouncedoc(1) and bouncedoc-kb(5).\n";
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("bouncedoc: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'bouncedoc --help' for more information.\n", stderr);
+	exit(2);
+}
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	int	c;
+
+	memset(o, 0, sizeof *o);
+	o->user_kb = 1;
+	while ((c = getopt_long(argc, argv, "ejvhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			o->mode = MODE_EXPLAIN;
+			break;
+		case 'j':
+			o->json = 1;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case OPT_CHECK_KB:
+			o->mode = MODE_CHECK_KB;
+			break;
+		case OPT_LIST_KB:
+			o->mode = MODE_LIST_KB;
+			break;
+		case OPT_KB_DIR:
+			o->kb_dirs = xreallocarray(o->kb_dirs, o->nkb_dirs + 1,
+			    sizeof *o->kb_dirs);
+			o->kb_dirs[o->nkb_dirs++] = optarg;
+			break;
+		case OPT_NO_USER_KB:
+			o->user_kb = 0;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") == 0)
+				o->color = COLOR_AUTO;
+			else if (strcmp(optarg, "always") == 0)
+				o->color = COLOR_ALWAYS;
+			else if (strcmp(optarg, "never") == 0)
+				o->color = COLOR_NEVER;
+			else
+				usage_error("--color: '%s' is not auto, always "
+				    "or never", optarg);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case 'V':
+			printf("bouncedoc %s\n", PACKAGE_VERSION);
+			exit(0);
+		default:
+			fputs("Try 'bouncedoc --help' for more information.\n",
+			    stderr);
+			exit(2);
+		}
+	}
+}
+
+/* Loads the built-in articles, then the user's, then --kb-dir. */
+static struct kb *
+load_kb(const struct opts *o, struct diag *d, size_t *bad)
+{
+	struct kb	*kb = kb_new();
+	const char	*xdg, *home;
+	char		*dir = NULL;
+	size_t		 i;
+
+	*bad = kb_load_builtin(kb, d);
+	if (o->user_kb) {
+		if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && *xdg == '/')
+			dir = xasprintf("%s/bouncedoc/help", xdg);
+		else if ((home = getenv("HOME")) != NULL && *home != '\0')
+			dir = xasprintf("%s/.config/bouncedoc/help", home);
+		if (dir != NULL)
+			kb_load_dir(kb, dir, 1, d);
+		free(dir);
+	}
+	for (i = 0; i < o->nkb_dirs; i++)
+		*bad += kb_load_dir(kb, o->kb_dirs[i], 0, d);
+	return kb;
+}
+
+static void
+text_opts(const struct opts *o, struct view_text_opts *vo)
+{
+	const char	*nc = getenv("NO_COLOR");
+
+	memset(vo, 0, sizeof *vo);
+	vo->width = 78;
+	vo->verbose = o->verbose;
+	if (o->color == COLOR_ALWAYS)
+		vo->color = 1;
+	else if (o->color == COLOR_AUTO)
+		vo->color = isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
+}
+
+static int
+run_explain(const struct opts *o, const struct kb *kb, int argc,
+    char **argv)
+{
+	struct findings		 f;
+	struct diagnosis	 d;
+	struct view_text_opts	 vo;
+	char			*text, *joined = NULL, *t;
+	size_t			 len, n;
+	int			 i;
+
+	if (argc == 0)
+		usage_error("--explain needs a text or a code");
+	for (i = 0; i < argc; i++) {
+		t = joined ? xasprintf("%s %s", joined, argv[i]) :
+		    xstrdup(argv[i]);
+		free(joined);
+		joined = t;
+	}
+	/* A bare code ("421", "5.7.26") is a reply by itself. */
+	text = findings_unfold(joined, strlen(joined), &len);
+	free(joined);
+	n = findings_scan(text, len, &f);
+	diagnosis_run(kb, text, len, &f, &d);
+	if (o->json)
+		view_json_explain(stdout, text, len, &f, &d);
+	else {
+		text_opts(o, &vo);
+		view_text_explain(stdout, text, len, &f, &d, &vo);
+	}
+	free(text);
+	return n > 0 || d.narticles > 0 ? 0 : 1;
+}
+
+static int
+run_check_kb(int argc, char **argv, struct diag *d)
+{
+	struct kb	*kb = kb_new();
+	size_t		 bad = 0, r;
+	int		 k;
+
+	if (argc == 0) {
+		bad = kb_load_builtin(kb, d);
+		printf("built-in knowledge base: %zu articles, %zu bad "
+		    "stanzas\n", kb_count(kb), bad);
+	} else
+		for (k = 0; k < argc; k++) {
+			r = kb_load_file(kb, argv[k], d);
+			bad += r == (size_t)-1 ? 1 : r;
+		}
+	diag_flush(d);
+	if (argc > 0)
+		printf("%zu articles, %zu bad stanzas\n", kb_count(kb), bad);
+	kb_free(kb);
+	return bad > 0 ? 2 : 0;
+}
+
+static int
+run_list_kb(const struct opts *o, const struct kb *kb)
+{
+	const struct kb_article	*a;
+	size_t			 i;
+	char			*t;
+
+	for (i = 0; i < kb_count(kb); i++) {
+		a = kb_get(kb, i);
+		if (o->json) {
+			view_json_article(stdout, a);
+			continue;
+		}
+		t = esc_text(a->title, strlen(a->title), 0);
+		printf("%-32s %-6s %-7s %-11s %-22.22s %s\n", a->id,
+		    kb_kind_name(a->kind), a->code ? a->code : "-",
+		    a->status ? a->status : "-",
+		    a->provider ? a->provider : "-", t);
+		free(t);
+	}
+	return 0;
+}
+
+static int
+run_files(const struct opts *o, const struct kb *kb, int argc, char **argv,
+    struct diag *d)
+{
+	struct recset		 rs;
+	struct view_text_opts	 vo;
+	char			*stdin_only[] = { (char *)"-" };
+	int			 i, failed = 0, temp = 0, perm = 0;
+	size_t			 k;
+
+	if (argc == 0) {
+		if (isatty(STDIN_FILENO))
+			fputs("bouncedoc: paste a bounce, then press Ctrl-D\n",
+			    stderr);
+		argc = 1;
+		argv = stdin_only;
+	}
+	recset_init(&rs);
+	text_opts(o, &vo);
+	for (i = 0; i < argc; i++) {
+		if (input_load(argv[i], &rs, kb, d) == -1)
+			failed = 1;
+		diag_flush(d);
+	}
+	for (k = 0; k < rs.n; k++) {
+		const struct record *r = &rs.v[k];
+
+		if (r->action != NULL && strcmp(r->action, "delivered") == 0)
+			continue;
+		if (r->diagnosis.temporary)
+			temp++;
+		else
+			perm++;
+		if (o->json)
+			view_json_record(stdout, r);
+		else
+			view_text_record(stdout, r, &vo);
+	}
+	recset_release(&rs);
+	if (failed)
+		return 2;
+	return perm > 0 ? 3 : temp > 0 ? 1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts	 o;
+	struct diag	 d;
+	struct kb	*kb = NULL;
+	size_t		 bad;
+	int		 rc;
+
+	parse_opts(argc, argv, &o);
+	argc -= optind;
+	argv += optind;
+	diag_init(&d);
+	if (o.mode == MODE_CHECK_KB) {
+		rc = run_check_kb(argc, argv, &d);
+		diag_release(&d);
+		free(o.kb_dirs);
+		return rc;
+	}
+	kb = load_kb(&o, &d, &bad);
+	diag_flush(&d);
+	switch (o.mode) {
+	case MODE_EXPLAIN:
+		rc = run_explain(&o, kb, argc, argv);
+		break;
+	case MODE_LIST_KB:
+		rc = run_list_kb(&o, kb);
+		break;
+	default:
+		rc = run_files(&o, kb, argc, argv, &d);
+		break;
+	}
+	diag_flush(&d);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fputs("bouncedoc: write error on standard output\n", stderr);
+		rc = 2;
+	}
+	kb_free(kb);
+	diag_release(&d);
+	free(o.kb_dirs);
+	return rc;
+}

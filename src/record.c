@@ -1,0 +1,107 @@
+/*
+ * record.c - the set of failure records the readers fill and views read.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diagnosis.h"
+#include "findings.h"
+#include "record.h"
+#include "xalloc.h"
+
+void
+recset_init(struct recset *rs)
+{
+	memset(rs, 0, sizeof *rs);
+}
+
+void
+record_release(struct record *r)
+{
+	size_t	i;
+
+	free(r->recipient);
+	free(r->original_recipient);
+	free(r->sender);
+	free(r->remote_host);
+	free(r->diagnostic);
+	free(r->action);
+	free(r->time);
+	free(r->queue_id);
+	free(r->subject);
+	free(r->message_id);
+	free(r->relay);
+	free(r->delays);
+	free(r->context);
+	free(r->note);
+	for (i = 0; i < r->nattempts; i++) {
+		free(r->attempts[i].time);
+		free(r->attempts[i].action);
+		free(r->attempts[i].diagnostic);
+	}
+	free(r->attempts);
+	memset(r, 0, sizeof *r);
+}
+
+void
+recset_release(struct recset *rs)
+{
+	size_t	i;
+
+	for (i = 0; i < rs->n; i++)
+		record_release(&rs->v[i]);
+	free(rs->v);
+	for (i = 0; i < rs->nnames; i++)
+		free(rs->names[i]);
+	free(rs->names);
+	memset(rs, 0, sizeof *rs);
+}
+
+struct record *
+recset_add(struct recset *rs)
+{
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? rs->cap * 2 : 64;
+		rs->v = xreallocarray(rs->v, rs->cap, sizeof *rs->v);
+	}
+	memset(&rs->v[rs->n], 0, sizeof rs->v[0]);
+	return &rs->v[rs->n++];
+}
+
+const char *
+recset_intern(struct recset *rs, const char *name)
+{
+	size_t	i;
+
+	for (i = rs->nnames; i > 0; i--)
+		if (strcmp(rs->names[i - 1], name) == 0)
+			return rs->names[i - 1];
+	rs->names = xreallocarray(rs->names, rs->nnames + 1,
+	    sizeof *rs->names);
+	rs->names[rs->nnames] = xstrdup(name);
+	return rs->names[rs->nnames++];
+}
+
+void
+record_diagnose(struct record *r, const struct kb *kb)
+{
+	const char	*text = r->diagnostic ? r->diagnostic : "";
+	size_t		 len = strlen(text);
+	struct findings	 f;
+
+	findings_scan(text, len, &r->findings);
+	f = r->findings;
+	if (r->reply[0] == '\0' && f.reply != 0)
+		snprintf(r->reply, sizeof r->reply, "%d", f.reply);
+	if (r->status[0] == '\0' && f.status[0] != '\0')
+		memcpy(r->status, f.status, sizeof r->status);
+	if (r->phase == FINDINGS_PHASE_NONE)
+		r->phase = f.phase;
+	/* structured fields (Status:, dsn=) win over the text's codes */
+	f.reply = r->reply[0] ? atoi(r->reply) : 0;
+	memcpy(f.status, r->status, sizeof f.status);
+	diagnosis_run(kb, text, len, &f, &r->diagnosis);
+}

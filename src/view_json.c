@@ -1,0 +1,224 @@
+/*
+ * view_json.c - JSON Lines output (RFC 8259), one object per line.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "diagnosis.h"
+#include "esc.h"
+#include "findings.h"
+#include "kb.h"
+#include "record.h"
+#include "view_json.h"
+
+void
+view_json_string(FILE *fp, const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, k;
+	unsigned		 cp;
+
+	if (s == NULL) {
+		fputs("null", fp);
+		return;
+	}
+	putc('"', fp);
+	while (i < len) {
+		if (p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' &&
+		    p[i] != '\\') {
+			putc(p[i++], fp);
+			continue;
+		}
+		switch (p[i]) {
+		case '"':
+			fputs("\\\"", fp);
+			i++;
+			continue;
+		case '\\':
+			fputs("\\\\", fp);
+			i++;
+			continue;
+		case '\n':
+			fputs("\\n", fp);
+			i++;
+			continue;
+		case '\t':
+			fputs("\\t", fp);
+			i++;
+			continue;
+		case '\r':
+			fputs("\\r", fp);
+			i++;
+			continue;
+		}
+		if (p[i] < 0x20 || p[i] == 0x7f) {
+			fprintf(fp, "\\u%04x", p[i++]);
+			continue;
+		}
+		k = esc_utf8_decode(p + i, len - i, &cp);
+		if (k == 0) {
+			fputs("\\ufffd", fp);
+			i++;
+		} else if (cp < 0xa0 || cp == 0x2028 || cp == 0x2029) {
+			fprintf(fp, "\\u%04x", cp);
+			i += k;
+		} else {
+			fwrite(p + i, 1, k, fp);
+			i += k;
+		}
+	}
+	putc('"', fp);
+}
+
+void
+view_json_str(FILE *fp, const char *s)
+{
+	view_json_string(fp, s, s ? strlen(s) : 0);
+}
+
+static void
+key(FILE *fp, const char *k, int *first)
+{
+	if (!*first)
+		putc(',', fp);
+	*first = 0;
+	fprintf(fp, "\"%s\":", k);
+}
+
+static void
+kv(FILE *fp, const char *k, const char *v, int *first)
+{
+	key(fp, k, first);
+	view_json_str(fp, v != NULL && *v != '\0' ? v : NULL);
+}
+
+static void
+articles(FILE *fp, const struct diagnosis *d, int *first)
+{
+	size_t	i;
+
+	key(fp, "articles", first);
+	putc('[', fp);
+	for (i = 0; i < d->narticles; i++) {
+		if (i > 0)
+			putc(',', fp);
+		fputs("{\"id\":", fp);
+		view_json_str(fp, d->articles[i]->id);
+		fputs(",\"kind\":", fp);
+		view_json_str(fp, kb_kind_name(d->articles[i]->kind));
+		fputs(",\"title\":", fp);
+		view_json_str(fp, d->articles[i]->title);
+		putc('}', fp);
+	}
+	putc(']', fp);
+}
+
+static void
+common(FILE *fp, const char *reply, const char *status,
+    enum findings_phase phase, const struct diagnosis *d, int *first)
+{
+	kv(fp, "reply_code", reply, first);
+	kv(fp, "enhanced_status", status, first);
+	kv(fp, "phase", findings_phase_name(phase), first);
+	key(fp, "temporary", first);
+	fputs(d->temporary ? "true" : "false", fp);
+	kv(fp, "reason", d->reason, first);
+}
+
+void
+view_json_explain(FILE *fp, const char *text, size_t len,
+    const struct findings *f, const struct diagnosis *d)
+{
+	char	reply[8] = "";
+	int	first = 1;
+
+	if (f->reply)
+		snprintf(reply, sizeof reply, "%d", f->reply);
+	putc('{', fp);
+	key(fp, "schema", &first);
+	fprintf(fp, "%d", JSON_SCHEMA_VERSION);
+	common(fp, reply, f->status, f->phase, d, &first);
+	key(fp, "diagnostic", &first);
+	view_json_string(fp, text, len);
+	articles(fp, d, &first);
+	fputs("}\n", fp);
+}
+
+static void
+attempts(FILE *fp, const struct record *r, int *first)
+{
+	size_t				 i;
+	const struct record_attempt	*a;
+
+	key(fp, "attempts", first);
+	putc('[', fp);
+	for (i = 0; i < r->nattempts; i++) {
+		int f2 = 1;
+
+		a = &r->attempts[i];
+		if (i > 0)
+			putc(',', fp);
+		putc('{', fp);
+		kv(fp, "time", a->time, &f2);
+		key(fp, "line", &f2);
+		fprintf(fp, "%lu", a->line);
+		kv(fp, "action", a->action, &f2);
+		kv(fp, "reply_code", a->reply, &f2);
+		kv(fp, "enhanced_status", a->status, &f2);
+		kv(fp, "diagnostic", a->diagnostic, &f2);
+		putc('}', fp);
+	}
+	putc(']', fp);
+}
+
+void
+view_json_record(FILE *fp, const struct record *r)
+{
+	int	first = 1;
+
+	putc('{', fp);
+	key(fp, "schema", &first);
+	fprintf(fp, "%d", JSON_SCHEMA_VERSION);
+	kv(fp, "source", r->source, &first);
+	key(fp, "line", &first);
+	fprintf(fp, "%lu", r->line);
+	kv(fp, "time", r->time, &first);
+	kv(fp, "queue_id", r->queue_id, &first);
+	kv(fp, "sender", r->sender, &first);
+	kv(fp, "recipient", r->recipient, &first);
+	kv(fp, "original_recipient", r->original_recipient, &first);
+	kv(fp, "remote_host", r->remote_host, &first);
+	kv(fp, "relay", r->relay, &first);
+	kv(fp, "action", r->action, &first);
+	common(fp, r->reply, r->status, r->phase, &r->diagnosis, &first);
+	kv(fp, "diagnostic", r->diagnostic, &first);
+	kv(fp, "subject", r->subject, &first);
+	kv(fp, "message_id", r->message_id, &first);
+	kv(fp, "note", r->note, &first);
+	articles(fp, &r->diagnosis, &first);
+	attempts(fp, r, &first);
+	fputs("}\n", fp);
+}
+
+void
+view_json_article(FILE *fp, const struct kb_article *a)
+{
+	int	first = 1;
+
+	putc('{', fp);
+	kv(fp, "id", a->id, &first);
+	kv(fp, "kind", kb_kind_name(a->kind), &first);
+	kv(fp, "code", a->code, &first);
+	kv(fp, "status", a->status, &first);
+	kv(fp, "provider", a->provider, &first);
+	kv(fp, "bounce", a->bounce == KB_BOUNCE_TEMPORARY ? "temporary" :
+	    a->bounce == KB_BOUNCE_PERMANENT ? "permanent" : NULL, &first);
+	kv(fp, "reason", a->reason, &first);
+	kv(fp, "title", a->title, &first);
+	kv(fp, "file", a->file, &first);
+	key(fp, "line", &first);
+	fprintf(fp, "%lu", a->line);
+	fputs("}\n", fp);
+}
