@@ -31,6 +31,14 @@ enum input_kind	input_sniff(const char *buf, size_t len);
 int	input_load(const char *path, struct recset *rs, const struct kb *kb,
 	    struct diag *d);
 
+/*
+ * Like input_load() for bytes already in memory (a pasted bounce): sniffs
+ * buf[0..len) and hands it to the reader for its kind.  name labels the
+ * records ("(pasted)").
+ */
+void	input_load_buffer(const char *name, const char *buf, size_t len,
+	    struct recset *rs, const struct kb *kb, struct diag *d);
+
 /* The plain-text reader: one record per line that holds a reply code or
  * enhanced status.  name labels the records. */
 void	input_read_text(const char *name, const char *buf, size_t len,

@@ -60,6 +60,18 @@ input_read_text(const char *name, const char *buf, size_t len,
 	}
 }
 
+void
+input_load_buffer(const char *name, const char *buf, size_t len,
+    struct recset *rs, const struct kb *kb, struct diag *d)
+{
+	(void)d;
+	switch (input_sniff(buf, len)) {
+	default:
+		input_read_text(name, buf, len, rs, kb);
+		break;
+	}
+}
+
 static int
 load_file(const char *path, struct recset *rs, const struct kb *kb,
     struct diag *d)
@@ -69,12 +81,8 @@ load_file(const char *path, struct recset *rs, const struct kb *kb,
 
 	if (source_slurp(path, SOURCE_SLURP_MAX, &buf, &len, d) == -1)
 		return -1;
-	switch (input_sniff(buf, len)) {
-	default:
-		input_read_text(strcmp(path, "-") == 0 ? "(stdin)" : path,
-		    buf, len, rs, kb);
-		break;
-	}
+	input_load_buffer(strcmp(path, "-") == 0 ? "(stdin)" : path, buf, len,
+	    rs, kb, d);
 	free(buf);
 	return 0;
 }
