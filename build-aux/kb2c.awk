@@ -16,12 +16,23 @@ function flush_file() {
 	nfiles++
 }
 
+# Joins the pieces of s split at sep with rep between them.  Plain string
+# concatenation: gsub() replacement strings treat backslashes differently
+# in gawk, mawk and busybox awk.
+function subst(s, sep, rep,    n, parts, i, out) {
+	n = split(s, parts, sep)
+	out = parts[1]
+	for (i = 2; i <= n; i++)
+		out = out rep parts[i]
+	return out
+}
+
 function cstr(s) {
-	gsub(/\\/, "\\\\", s)
-	gsub(/"/, "\\\"", s)
-	gsub(/\t/, "\\t", s)
-	gsub(/\r/, "\\r", s)
-	gsub(/\?\?/, "?\\?", s)	# no trigraphs
+	s = subst(s, "\\", "\\\\")
+	s = subst(s, "\"", "\\\"")
+	s = subst(s, "\t", "\\t")
+	s = subst(s, "\r", "\\r")
+	s = subst(s, "\\?", "\\?")	# no trigraphs
 	return s
 }
 
