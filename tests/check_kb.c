@@ -5,7 +5,10 @@
  */
 #include "config.h"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+
 #include <check.h>
+#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,17 +51,61 @@ START_TEST(builtin_all_valid)
 }
 END_TEST
 
-START_TEST(builtin_patterns_compile)
+START_TEST(builtin_patterns_compile_and_jit)
 {
-	size_t			 i;
+	size_t			 i, jitsize;
 	const struct kb_article	*a;
 
 	for (i = 0; i < kb_count(kb); i++) {
 		a = kb_get(kb, i);
-		if (a->kind == KB_KIND_MATCH)
-			ck_assert_msg(a->re != NULL, "%s: no compiled pattern",
+		if (a->kind != KB_KIND_MATCH)
+			continue;
+		ck_assert_msg(a->re != NULL, "%s: no compiled pattern", a->id);
+		jitsize = 0;
+		if (pcre2_config(PCRE2_CONFIG_JIT, &jitsize) == 0 &&
+		    jitsize == 1) {
+			pcre2_pattern_info(a->re, PCRE2_INFO_JITSIZE, &jitsize);
+			ck_assert_msg(jitsize > 0, "%s: pattern not JIT-compiled",
 			    a->id);
+		}
 	}
+}
+END_TEST
+
+/* Every reply of tests/data/replies.tsv (the texts real receivers send,
+ * as the log generator uses them) gets a match article: 95% at least;
+ * the misses are printed. */
+START_TEST(replies_get_match_article)
+{
+	FILE			*fp = fopen(tap_data("replies.tsv"), "r");
+	char			 line[8192], *text, *reply;
+	size_t			 len, total = 0, hits = 0;
+	struct findings		 f;
+	struct diagnosis	 d;
+
+	ck_assert_ptr_nonnull(fp);
+	while (fgets(line, sizeof line, fp) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if ((reply = strchr(line, '\t')) == NULL ||
+		    (reply = strchr(reply + 1, '\t')) == NULL)
+			continue;
+		reply++;
+		text = findings_unfold(reply, strlen(reply), &len);
+		findings_scan(text, len, &f);
+		diagnosis_run(kb, text, len, &f, &d);
+		total++;
+		if (d.narticles > 0 && d.articles[0]->kind == KB_KIND_MATCH)
+			hits++;
+		else
+			fprintf(stderr, "# no match article: %s\n", text);
+		free(text);
+	}
+	fclose(fp);
+	ck_assert_uint_gt(total, 250);
+	fprintf(stderr, "# %zu of %zu replies have a match article\n", hits,
+	    total);
+	ck_assert_msg(hits * 100 >= total * 95, "%zu of %zu replies have a "
+	    "match article (95%% wanted)", hits, total);
 }
 END_TEST
 
@@ -311,7 +358,8 @@ kb_suite(void)
 	tcase_add_checked_fixture(tc, setup_builtin, teardown_builtin);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, builtin_all_valid);
-	tcase_add_test(tc, builtin_patterns_compile);
+	tcase_add_test(tc, builtin_patterns_compile_and_jit);
+	tcase_add_test(tc, replies_get_match_article);
 	tcase_add_test(tc, builtin_examples_win);
 	tcase_add_test(tc, every_reply_code_has_article);
 	tcase_add_test(tc, every_status_has_article);
