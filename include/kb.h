@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "kb_literal.h"
 
 enum kb_kind {
 	KB_KIND_MATCH = 1,	/* has a match: pattern */
@@ -54,6 +55,7 @@ struct kb_article {
 	char		*file;		/* where it was loaded from */
 	unsigned long	 line;		/* line of its first field */
 	void		*re;		/* pcre2_code *, or NULL */
+	struct kb_literal lit;		/* prefilter of re */
 };
 
 struct kb;
@@ -98,6 +100,10 @@ const struct kb_article	*kb_status_article(const struct kb *kb,
 size_t	kb_match(const struct kb *kb, const char *text, size_t len,
 	    int reply, const char *status,
 	    const struct kb_article **out, size_t max);
+
+/* Turns the literal prefilter of kb_match() off (0) or on (1, the
+ * default); results are the same either way, only the speed differs. */
+void	kb_set_prefilter(struct kb *kb, int on);
 
 /* True if name is a known reason name (Sisimai's taxonomy). */
 int	kb_reason_valid(const char *name);

@@ -47,7 +47,41 @@ struct kb {
 	int			  cur_layer;
 	pcre2_match_data	 *md;
 	pcre2_match_context	 *mctx;
+	int			  noprefilter;
+	char			 *lower;	/* scratch: lower-cased text */
+	size_t			  lowercap;
+	/* which byte pairs occur in the text being matched (prefilter) */
+	unsigned char		  pairs[65536 / 8];
+	/* indexes of the generic articles, rebuilt after loading */
+	int			  dirty;
+	const struct kb_article	 *by_code[600];
+	const struct kb_article	**statuses;
+	size_t			  nstatuses;
 };
+
+static void
+build_index(struct kb *kb)
+{
+	size_t			 i;
+	const struct kb_article	*a;
+	int			 code;
+
+	memset(kb->by_code, 0, sizeof kb->by_code);
+	free(kb->statuses);
+	kb->statuses = xreallocarray(NULL, kb->n ? kb->n : 1,
+	    sizeof *kb->statuses);
+	kb->nstatuses = 0;
+	for (i = 0; i < kb->n; i++) {
+		a = kb->v[i];
+		if (a->kind == KB_KIND_CODE) {
+			code = atoi(a->code);
+			if (code >= 200 && code < 600 && kb->by_code[code] == NULL)
+				kb->by_code[code] = a;
+		} else if (a->kind == KB_KIND_STATUS)
+			kb->statuses[kb->nstatuses++] = a;
+	}
+	kb->dirty = 0;
+}
 
 static const char *const reasons[] = {
 	"authfailure", "badreputation", "blocked", "contenterror",
@@ -157,6 +191,8 @@ kb_free(struct kb *kb)
 		article_free(kb->v[i]);
 	free(kb->v);
 	free(kb->layer);
+	free(kb->lower);
+	free(kb->statuses);
 	pcre2_match_data_free(kb->md);
 	pcre2_match_context_free(kb->mctx);
 	free(kb);
@@ -566,6 +602,8 @@ stanza_build(struct stanza *st)
 	take_list(st, F_EXAMPLE, &a->example);
 	a->file = xstrdup(st->name);
 	a->line = st->line;
+	if (a->match != NULL)
+		kb_literal_extract(a->match, &a->lit);
 	return a;
 }
 
@@ -576,6 +614,7 @@ kb_add(struct kb *kb, struct kb_article *a, struct diag *d)
 {
 	size_t	i = find_index(kb, a->id);
 
+	kb->dirty = 1;
 	if (i != (size_t)-1) {
 		if (kb->layer[i] == kb->cur_layer) {
 			diag_at(d, a->file, a->line, "duplicate id '%s' (first "
@@ -768,30 +807,28 @@ has_word(const char *list, const char *word, size_t n)
 }
 
 const struct kb_article *
-kb_code_article(const struct kb *kb, int code)
+kb_code_article(const struct kb *ckb, int code)
 {
-	char	buf[8];
-	size_t	i;
+	struct kb	*kb = (struct kb *)ckb;	/* the index is a cache */
 
 	if (code < 200 || code > 599)
 		return NULL;
-	snprintf(buf, sizeof buf, "%d", code);
-	for (i = 0; i < kb->n; i++)
-		if (kb->v[i]->kind == KB_KIND_CODE &&
-		    strcmp(kb->v[i]->code, buf) == 0)
-			return kb->v[i];
-	return NULL;
+	if (kb->dirty)
+		build_index(kb);
+	return kb->by_code[code];
 }
 
 static const struct kb_article *
-status_exact(const struct kb *kb, const char *s)
+status_exact(const struct kb *ckb, const char *s)
 {
-	size_t	i;
+	struct kb	*kb = (struct kb *)ckb;
+	size_t		 i;
 
-	for (i = 0; i < kb->n; i++)
-		if (kb->v[i]->kind == KB_KIND_STATUS &&
-		    strcmp(kb->v[i]->status, s) == 0)
-			return kb->v[i];
+	if (kb->dirty)
+		build_index(kb);
+	for (i = 0; i < kb->nstatuses; i++)
+		if (strcmp(kb->statuses[i]->status, s) == 0)
+			return kb->statuses[i];
 	return NULL;
 }
 
@@ -839,21 +876,93 @@ cand_cmp(const void *x, const void *y)
 	return a->order < b->order ? -1 : a->order > b->order;
 }
 
+void
+kb_set_prefilter(struct kb *kb, int on)
+{
+	kb->noprefilter = !on;
+}
+
+static void
+set_pair(unsigned char *pairs, char a, char b)
+{
+	unsigned	k = (unsigned)(unsigned char)a << 8 | (unsigned char)b;
+
+	pairs[k >> 3] |= (unsigned char)(1u << (k & 7));
+}
+
+static int
+has_pair(const unsigned char *pairs, char a, char b)
+{
+	unsigned	k = (unsigned)(unsigned char)a << 8 | (unsigned char)b;
+
+	return pairs[k >> 3] & (1u << (k & 7));
+}
+
+/* Lower-cases text into kb's scratch buffer (ASCII, as PCRE2's default
+ * caseless tables do) and returns it. */
+static const char *
+lower_text(struct kb *kb, const char *text, size_t len)
+{
+	size_t	i;
+
+	if (len + 1 > kb->lowercap) {
+		kb->lowercap = len + 1 > 1024 ? len + 1 : 1024;
+		free(kb->lower);
+		kb->lower = xmalloc(kb->lowercap);
+	}
+	memset(kb->pairs, 0, sizeof kb->pairs);
+	for (i = 0; i < len; i++) {
+		kb->lower[i] = (char)tolower((unsigned char)text[i]);
+		if (i > 0)
+			set_pair(kb->pairs, kb->lower[i - 1], kb->lower[i]);
+	}
+	kb->lower[len] = '\0';
+	return kb->lower;
+}
+
+/* True if every byte pair of some literal occurs in the text, and then
+ * the literal itself: a few bit tests rule out most patterns before any
+ * memmem() or PCRE2 run. */
+static int
+literal_possible(const struct kb *kb, const struct kb_literal *lit,
+    const char *lower, size_t len)
+{
+	size_t	i, j;
+
+	if (lit->n == 0)
+		return 1;
+	for (i = 0; i < lit->n; i++) {
+		for (j = 1; j < lit->len[i]; j++)
+			if (!has_pair(kb->pairs, lit->s[i][j - 1], lit->s[i][j]))
+				break;
+		if (j == lit->len[i] &&
+		    memmem(lower, len, lit->s[i], lit->len[i]) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 size_t
-kb_match(const struct kb *kb, const char *text, size_t len, int reply,
+kb_match(const struct kb *ckb, const char *text, size_t len, int reply,
     const char *status, const struct kb_article **out, size_t max)
 {
+	struct kb	*kb = (struct kb *)ckb;	/* scratch space only */
 	struct cand	 c[16];
 	size_t		 nc = 0, i;
 	int		 rc;
 	char		 rbuf[8];
+	const char	*lower = NULL;
 	PCRE2_SIZE	*ov;
 
 	snprintf(rbuf, sizeof rbuf, "%d", reply);
+	if (!kb->noprefilter)
+		lower = lower_text(kb, text, len);
 	for (i = 0; i < kb->n; i++) {
 		const struct kb_article *a = kb->v[i];
 
 		if (a->kind != KB_KIND_MATCH || a->re == NULL)
+			continue;
+		if (lower != NULL && !literal_possible(kb, &a->lit, lower, len))
 			continue;
 		rc = pcre2_match(a->re, (PCRE2_SPTR)text, len, 0, 0, kb->md,
 		    kb->mctx);

@@ -17,6 +17,7 @@
 #include "diagnosis.h"
 #include "findings.h"
 #include "kb.h"
+#include "kb_literal.h"
 #include "xalloc.h"
 #include "tap.h"
 
@@ -348,6 +349,99 @@ START_TEST(status_lookup_order)
 }
 END_TEST
 
+/* The literal prefilter never changes which articles match: every
+ * example and every receiver reply gives the same candidates with and
+ * without it. */
+static void
+same_with_and_without_prefilter(const char *raw)
+{
+	const struct kb_article	*a[8], *b[8];
+	size_t			 na, nb, len, i;
+	struct findings		 f;
+	char			*text = findings_unfold(raw, strlen(raw), &len);
+
+	findings_scan(text, len, &f);
+	kb_set_prefilter(kb, 1);
+	na = kb_match(kb, text, len, f.reply, f.status, a, 8);
+	kb_set_prefilter(kb, 0);
+	nb = kb_match(kb, text, len, f.reply, f.status, b, 8);
+	kb_set_prefilter(kb, 1);
+	ck_assert_msg(na == nb, "prefilter changed %zu to %zu candidates: %s",
+	    nb, na, text);
+	for (i = 0; i < na; i++)
+		ck_assert_msg(a[i] == b[i], "prefilter changed the order: %s",
+		    text);
+	free(text);
+}
+
+START_TEST(prefilter_changes_nothing)
+{
+	size_t	i, j;
+	FILE	*fp;
+	char	 line[8192], *p;
+
+	for (i = 0; i < kb_count(kb); i++)
+		for (j = 0; j < kb_get(kb, i)->example.n; j++)
+			same_with_and_without_prefilter(
+			    kb_get(kb, i)->example.v[j]);
+	fp = fopen(tap_data("replies.tsv"), "r");
+	ck_assert_ptr_nonnull(fp);
+	while (fgets(line, sizeof line, fp) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if ((p = strrchr(line, '\t')) != NULL)
+			same_with_and_without_prefilter(p + 1);
+	}
+	fclose(fp);
+}
+END_TEST
+
+/* Literal extraction: pattern -> the literals (joined by '|'), or "" when
+ * the pattern must always run. */
+static const struct {
+	const char	*pattern;
+	const char	*want;
+} lit_rows[] = {
+	{ "\\[TSS04\\]", "[tss04]" },
+	{ "\\[TSS04\\]|temporarily deferred due to", "[tss04]|temporarily "
+	  "deferred due to" },
+	{ "user\\s+unknown", "unknown" },
+	{ "(?x) mailbox \\s+ full", "mailbox" },
+	{ "(?x) mail box", "mailbox" },
+	{ "over ?quota", "quota" },
+	{ "colou?r scheme", "r scheme" },
+	{ "ab+cdef", "cdef" },
+	{ "abcd{0,2}e", "abc" },
+	{ "(?:foo|bar)baz", "baz" },
+	{ "[abc]+quota", "quota" },
+	{ "(?i)Quota", "quota" },
+	{ "\\bRL0000\\d\\d\\b", "rl0000" },
+	{ "abc|x", "" },		/* a short alternative: always run */
+	{ "abc|", "" },
+	{ "a.c", "" },
+	{ "\\x41bcd", "" },
+	{ "(?<=after )DATA", "data" },
+	{ "foo(?x)bar", "" },
+	{ "\\Qa.b\\E", "" },
+	{ "[]x]yyy", "yyy" },
+	{ "[[:alpha:]]zzz", "zzz" },
+};
+
+START_TEST(literal_extraction)
+{
+	struct kb_literal	 lit;
+	char			 got[256] = "";
+	size_t			 i;
+
+	kb_literal_extract(lit_rows[_i].pattern, &lit);
+	for (i = 0; i < lit.n; i++) {
+		if (i > 0)
+			strcat(got, "|");
+		strncat(got, lit.s[i], lit.len[i]);
+	}
+	ck_assert_str_eq(got, lit_rows[_i].want);
+}
+END_TEST
+
 static Suite *
 kb_suite(void)
 {
@@ -360,6 +454,7 @@ kb_suite(void)
 	tcase_add_test(tc, builtin_all_valid);
 	tcase_add_test(tc, builtin_patterns_compile_and_jit);
 	tcase_add_test(tc, replies_get_match_article);
+	tcase_add_test(tc, prefilter_changes_nothing);
 	tcase_add_test(tc, builtin_examples_win);
 	tcase_add_test(tc, every_reply_code_has_article);
 	tcase_add_test(tc, every_status_has_article);
@@ -372,6 +467,11 @@ kb_suite(void)
 	    sizeof bad_rows / sizeof bad_rows[0]);
 	tcase_add_test(tc, duplicate_id_in_layer);
 	tcase_add_test(tc, user_dir_overrides_and_adds);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("literal");
+	tcase_add_loop_test(tc, literal_extraction, 0,
+	    sizeof lit_rows / sizeof lit_rows[0]);
 	suite_add_tcase(s, tc);
 	return s;
 }
