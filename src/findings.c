@@ -1,0 +1,733 @@
+/*
+ * findings.c - find SMTP reply codes and enhanced status codes in text.
+ *
+ * Input: any bytes - a log line, a DSN field, a whole bounce - as pointer
+ * and length.  Nothing here needs a NUL or reads past the length; NUL,
+ * other control bytes and bytes >= 0x80 (valid UTF-8 or not) are just
+ * bytes that are neither letters nor digits.
+ * Output: struct findings, spans into the input, the primary codes and the
+ * SMTP phase (findings.h).
+ *
+ * Logs are full of numbers shaped like codes, so a code is recognised by
+ * its shape and its neighbours:
+ *
+ * - A reply code (RFC 5321 s4.2) is three digits, the first 2-5, the second
+ *   0-5, standing as a token: a line start, a space or one of ( " ' ; before
+ *   it, a space, a line end or '-' (a continuation line, s4.2.1) after it.
+ *   Followed by an enhanced code ("550 5.1.1", "421-4.7.0", IronPort's
+ *   "550 #5.1.0") it is certain and may also follow # : [ , < > = (Exchange
+ *   writes "#550 4.4.7 ...").  Alone it is refused when it counts or names
+ *   something: a unit follows ("421 ms", "550 messages"), an identifier word
+ *   precedes ("ticket 421", "pid 550", "size 421"), or it is a group of a
+ *   phone number ("+1 555 010 4321", "555-0123").
+ *
+ * - An enhanced status code (RFC 3463 s2) is class.subject.detail: class 2,
+ *   4 or 5, subject one digit 0-7, detail one to three digits (RFC 3463
+ *   allows three; Microsoft sends 5.7.509 and 4.7.650).  Dotted numbers are
+ *   everywhere (addresses, versions, dates), so one that does not follow a
+ *   reply code needs context: '#' (qmail "(#4.3.0)", IronPort "#4.4.5"),
+ *   "dsn=" (Postfix, Sendmail logs), "Status:" (RFC 3464 s2.3.4), "smtp;"
+ *   (Diagnostic-Code, RFC 3464 s2.3.6), a line start, or a token of its own
+ *   of class 4 or 5 that neither follows a product or version word
+ *   ("SpamAssassin 4.0.0", "section 4.2.1") nor precedes a time (a date,
+ *   "5.1.24 12:42").
+ *
+ * Neither kind may run on into more digits or dotted digits ("5501",
+ * "192.0.2.10", "4.2.2.1").  Exim writes the lines of a multi-line reply
+ * joined by a literal backslash-n; that pair counts as a line end.
+ *
+ * The primary reply is the first one; the primary status the one written
+ * right after it, else the first one.  They may disagree in class ("550
+ * 4.4.7" from Exchange): both are kept as written, the reader decides.
+ *
+ * The phase comes from the words MTAs log: Postfix "(in reply to RCPT TO
+ * command)", "while receiving the initial server greeting", Exim "after end
+ * of data", "after initial connection".  The first such phrase wins; a bare
+ * EHLO or HELO counts only when there is none.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "findings.h"
+#include "xalloc.h"
+
+#define FD_NONE		(-1)	/* the "byte" before the text or after it */
+
+struct fd_phrase {
+	const char		*s;
+	enum findings_phase	 phase;
+};
+
+/* A multi-line reply being unfolded. */
+struct fd_fold {
+	const char	*code;		/* its three digits */
+	const char	*status;	/* its enhanced code, or NULL */
+	size_t		 statuslen;
+};
+
+/* Words that, before a lone number, make it a count or a name. */
+static const char *const fd_idwords[] = {
+	"ticket", "order", "case", "ref", "reference", "no", "nr", "num",
+	"number", "id", "pid", "uid", "gid", "port", "size", "length",
+	"content-length", "count", "version", "ver", "v", "release", "build",
+	"rev", "revision", "line", "page", "item", "invoice", "account",
+	"acct", "ext", "extension", "phone", "tel", "fax", "call", "job", "bug",
+	"issue", "pr", "room", "after", "for", "within", "every", "last",
+	"about", "approx", "approximately", "than", "over", "under", "total",
+	"took", "waited", "uptime", "max", "maximum", "min", "minimum",
+	"limit", "top", "rfc", "section", "chapter", "step", "level", "score",
+	"priority", "pri", NULL
+};
+
+/* Units and counted things: a number before them is a quantity. */
+static const char *const fd_units[] = {
+	"ms", "msec", "msecs", "s", "sec", "secs", "second", "seconds",
+	"min", "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours",
+	"d", "day", "days", "week", "weeks", "b", "byte", "bytes", "k", "kb",
+	"kib", "mb", "mib", "gb", "gib", "%", "percent", "messages", "msgs",
+	"mails", "emails", "recipients", "rcpts", "senders", "connections",
+	"conns", "sessions", "times", "attempts", "tries", "retries", "files",
+	"lines", "items", "users", "hosts", "domains", "entries", "records",
+	NULL
+};
+
+/* Product and version words: a dotted number after them is a version. */
+static const char *const fd_products[] = {
+	"version", "ver", "v", "release", "rel", "build", "rev", "revision",
+	"kernel", "linux", "firmware", "patch", "update", "section", "sect",
+	"chapter", "rfc", "page", "paragraph", "step", "item", "postfix",
+	"exim", "sendmail", "dovecot", "qmail", "courier", "spamassassin",
+	"clamav", "rspamd", "amavis", "amavisd", "openssl", "openssh", "nginx",
+	"apache", "php", "perl", "python", "debian", "ubuntu", "centos",
+	"freebsd", "openbsd", NULL
+};
+
+/* Capitalised words that do introduce a code ("Error 5.7.1"). */
+static const char *const fd_intros[] = {
+	"error", "status", "code", "reply", "response", "returned", "said",
+	"reason", "result", "smtp", "esmtp", "lmtp", "dsn", "failed",
+	"failure", "rejected", "deferred", "bounced", "ndr", NULL
+};
+
+/* What introduces the command a reply answered: Postfix "in reply to",
+ * "while sending"; Exim "after", "after pipelined", "in response to". */
+static const char *const fd_phase_intros[] = {
+	"in reply to ", "in response to ", "after pipelined ", "after ",
+	"while sending ", NULL
+};
+
+static const struct fd_phrase fd_phase_commands[] = {
+	{ "end of data", FINDINGS_PHASE_DATA },
+	{ "data", FINDINGS_PHASE_DATA },
+	{ "bdat", FINDINGS_PHASE_DATA },		/* RFC 3030 */
+	{ "message body", FINDINGS_PHASE_DATA },
+	{ "rcpt to", FINDINGS_PHASE_RCPT },
+	{ "mail from", FINDINGS_PHASE_MAIL },
+	{ "ehlo", FINDINGS_PHASE_EHLO },
+	{ "helo", FINDINGS_PHASE_EHLO },
+	{ "lhlo", FINDINGS_PHASE_EHLO },		/* RFC 2033 */
+	{ "starttls", FINDINGS_PHASE_STARTTLS },
+	{ "auth", FINDINGS_PHASE_AUTH },
+	{ "quit", FINDINGS_PHASE_QUIT },
+	{ "initial connection", FINDINGS_PHASE_CONNECT },
+	{ NULL, FINDINGS_PHASE_NONE }
+};
+
+/* Phrases that name the phase by themselves. */
+static const struct fd_phrase fd_phase_phrases[] = {
+	{ "initial server greeting", FINDINGS_PHASE_CONNECT },
+	{ "refused to talk to me", FINDINGS_PHASE_CONNECT },
+	{ "connect to ", FINDINGS_PHASE_CONNECT },
+	{ "ehlo handshake", FINDINGS_PHASE_EHLO },
+	{ "cannot start tls", FINDINGS_PHASE_STARTTLS },
+	{ "sasl authentication failed", FINDINGS_PHASE_AUTH },
+	{ NULL, FINDINGS_PHASE_NONE }
+};
+
+static const char *const fd_phase_names[] = {
+	NULL, "CONNECT", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA",
+	"QUIT"
+};
+
+/* Byte classes without <ctype.h>: the same for any byte in any locale. */
+static int
+fd_digit(int c)
+{
+	return (c >= '0' && c <= '9');
+}
+
+static int
+fd_alnum(int c)
+{
+	return (fd_digit(c) || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z'));
+}
+
+static int
+fd_lower(int c)
+{
+	return (c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+}
+
+/* Separates tokens like a space: the edges of the text, spaces, line
+ * ends, NUL and other controls, and bytes >= 0x80 (a no-break space). */
+static int
+fd_blank(int c)
+{
+	return (c == FD_NONE || c <= ' ' || c >= 0x7f);
+}
+
+/* Whether c is one of the ASCII bytes in set (never NUL). */
+static int
+fd_oneof(int c, const char *set)
+{
+	return (c > 0 && c < 0x7f && strchr(set, c) != NULL);
+}
+
+static int
+fd_at(const char *t, size_t len, size_t i)
+{
+	return (i < len ? (unsigned char)t[i] : FD_NONE);
+}
+
+/* Whether Exim's literal "\n" ends just before i. */
+static int
+fd_litnl_before(const char *t, size_t i)
+{
+	return (i >= 2 && t[i - 1] == 'n' && t[i - 2] == '\\');
+}
+
+/* The byte before i, with a literal "\n" read as a line end. */
+static int
+fd_left(const char *t, size_t i)
+{
+	if (i == 0)
+		return (FD_NONE);
+	if (fd_litnl_before(t, i))
+		return ('\n');
+	return ((unsigned char)t[i - 1]);
+}
+
+/* Length of s if t[i..] starts with it (case-insensitive), else 0. */
+static size_t
+fd_match(const char *t, size_t len, size_t i, const char *s)
+{
+	size_t	n = strlen(s), k;
+
+	if (i > len || len - i < n)
+		return (0);
+	for (k = 0; k < n; k++) {
+		if (fd_lower((unsigned char)t[i + k]) != s[k])
+			return (0);
+	}
+	return (n);
+}
+
+/* Whether w[0..n) is in list (case-insensitive). */
+static int
+fd_inlist(const char *w, size_t n, const char *const *list)
+{
+	for (; *list != NULL; list++) {
+		if (strlen(*list) == n && fd_match(w, n, 0, *list) == n)
+			return (1);
+	}
+	return (0);
+}
+
+size_t
+findings_reply_len(const char *s, size_t n)
+{
+	if (s == NULL || n < 3)
+		return (0);
+	if (s[0] < '2' || s[0] > '5' || s[1] < '0' || s[1] > '5' ||
+	    !fd_digit((unsigned char)s[2]))
+		return (0);
+	if (n > 3 && fd_digit((unsigned char)s[3]))
+		return (0);
+	return (3);
+}
+
+size_t
+findings_status_len(const char *s, size_t n)
+{
+	size_t	k;
+
+	if (s == NULL || n < 5)
+		return (0);
+	if ((s[0] != '2' && s[0] != '4' && s[0] != '5') || s[1] != '.' ||
+	    s[2] < '0' || s[2] > '7' || s[3] != '.')
+		return (0);
+	for (k = 4; k < n && k < 7 && fd_digit((unsigned char)s[k]); k++)
+		/* nothing */;
+	if (k == 4 || fd_digit(fd_at(s, n, k)))
+		return (0);
+	/* "4.2.2.1" is an address, not 4.2.2 */
+	if (fd_at(s, n, k) == '.' && fd_digit(fd_at(s, n, k + 1)))
+		return (0);
+	return (k);
+}
+
+/* Whether what follows a status code at j ends it as a token. */
+static int
+fd_status_end(const char *t, size_t len, size_t j)
+{
+	int	c = fd_at(t, len, j);
+
+	if (fd_blank(c) || fd_oneof(c, ")],;:\"'<>\\"))
+		return (1);
+	/* "4.2.2." ends a sentence; "5.4.0-150" is a kernel */
+	if (c == '.' || c == '-')
+		return (!fd_digit(fd_at(t, len, j + 1)));
+	return (0);
+}
+
+/* Whether the word ending at e (exclusive) in t is key, as a word. */
+static int
+fd_key_before(const char *t, size_t e, const char *key)
+{
+	size_t	n = strlen(key);
+
+	if (e < n || fd_match(t, e, e - n, key) != n)
+		return (0);
+	return (e == n || !fd_alnum((unsigned char)t[e - n - 1]));
+}
+
+/*
+ * The token before the blanks that precede i, stripped of trailing
+ * punctuation; *np gets its length (0: none, or only blanks before).
+ */
+static const char *
+fd_prev_word(const char *t, size_t i, size_t *np)
+{
+	size_t	e = i, b;
+
+	*np = 0;
+	while (e > 0 && (t[e - 1] == ' ' || t[e - 1] == '\t'))
+		e--;
+	if (e == i || e == 0)
+		return (NULL);
+	b = e;
+	while (b > 0 && !fd_blank((unsigned char)t[b - 1]))
+		b--;
+	while (e > b && fd_oneof((unsigned char)t[e - 1], ":.,#"))
+		e--;
+	*np = e - b;
+	return (t + b);
+}
+
+/* Whether the word before i names a product or a version. */
+static int
+fd_after_product(const char *t, size_t i)
+{
+	const char	*w;
+	size_t		 n, k;
+
+	if ((w = fd_prev_word(t, i, &n)) == NULL || n == 0)
+		return (0);
+	if (fd_oneof((unsigned char)t[i - 1], ":;") || w[n] == ':')
+		return (0);		/* "Error: 5.7.1" */
+	if (fd_inlist(w, n, fd_products))
+		return (1);
+	if (fd_inlist(w, n, fd_intros))
+		return (0);
+	for (k = 0; k < n; k++) {
+		if (w[k] >= 'A' && w[k] <= 'Z')
+			return (1);	/* "Dovecot", "PHP" */
+	}
+	return (0);
+}
+
+/* Whether a time ("12:42") follows the blank at j: the code was a date. */
+static int
+fd_time_after(const char *t, size_t len, size_t j)
+{
+	if (fd_at(t, len, j) != ' ')
+		return (0);
+	j++;
+	if (fd_digit(fd_at(t, len, j)) && fd_at(t, len, j + 1) == ':')
+		return (1);
+	return (fd_digit(fd_at(t, len, j)) && fd_digit(fd_at(t, len, j + 1)) &&
+	    fd_at(t, len, j + 2) == ':');
+}
+
+/* Whether a status code at i (of n bytes) has the context it needs. */
+static int
+fd_status_context(const char *t, size_t len, size_t i, size_t n)
+{
+	int	c = fd_left(t, i);
+	size_t	k = i;
+
+	if (c == '#')
+		return (1);
+	if (c == '=')
+		return (fd_key_before(t, i - 1, "dsn"));
+	while (k > 0 && (t[k - 1] == ' ' || t[k - 1] == '\t'))
+		k--;
+	c = fd_left(t, k);
+	if (c == FD_NONE || c == '\n' || c == '\r')
+		return (1);		/* a line start */
+	if (c == ':' && fd_key_before(t, k - 1, "status"))
+		return (1);
+	if (c == ';' && (fd_key_before(t, k - 1, "smtp") ||
+	    fd_key_before(t, k - 1, "x-postfix")))
+		return (1);
+	if (k == i && !fd_blank(c) && !fd_oneof(c, "([\"'<"))
+		return (0);
+	if (t[i] != '4' && t[i] != '5')
+		return (0);
+	return (!fd_after_product(t, i) && !fd_time_after(t, len, i + n));
+}
+
+/* Whether the lone number at i counts or names something (see top). */
+static int
+fd_quantity(const char *t, size_t len, size_t i)
+{
+	const char	*w;
+	size_t		 j = i + 3, n;
+
+	if (fd_at(t, len, j) == ' ') {
+		while (fd_at(t, len, j) == ' ')
+			j++;
+		for (n = 0; fd_alnum(fd_at(t, len, j + n)) ||
+		    fd_at(t, len, j + n) == '%'; n++)
+			/* nothing */;
+		if (n > 0 && fd_inlist(t + j, n, fd_units))
+			return (1);
+		for (n = 0; fd_digit(fd_at(t, len, j + n)); n++)
+			/* nothing */;
+		if (n >= 3 && fd_at(t, len, j + n) != '.')
+			return (1);	/* "555 0100" */
+	}
+	if ((w = fd_prev_word(t, i, &n)) == NULL || n == 0)
+		return (0);
+	if (w[0] == '+' && n > 1) {
+		w++;
+		n--;
+	}
+	for (j = 0; j < n && fd_digit((unsigned char)w[j]); j++)
+		/* nothing */;
+	if (j == n)
+		return (1);		/* "+1 555", "1 800" */
+	return (fd_inlist(w, n, fd_idwords));
+}
+
+/* Whether what follows a lone reply code at j ends it as a token. */
+static int
+fd_reply_end(const char *t, size_t len, size_t j)
+{
+	int	c = fd_at(t, len, j);
+	size_t	k;
+
+	if (fd_blank(c))
+		return (1);
+	if (c == '\\')
+		return (fd_at(t, len, j + 1) == 'n');
+	if (c != '-')
+		return (0);
+	/* "550-rejected", "451-192.0.2.10 is not yet ...", not "555-0123" */
+	for (k = j + 1; fd_digit(fd_at(t, len, k)); k++)
+		/* nothing */;
+	return (k == j + 1 ||
+	    (fd_at(t, len, k) == '.' && fd_digit(fd_at(t, len, k + 1))));
+}
+
+/* Records a code found at off; the first reply is the primary one. */
+static void
+fd_add(struct findings *f, const char *t, size_t off, size_t len,
+    enum findings_kind kind, size_t *count)
+{
+	struct findings_span	 s = { off, len, kind };
+
+	(*count)++;
+	if (f->nspans < FINDINGS_MAX_SPANS)
+		f->spans[f->nspans++] = s;
+	if (kind == FINDINGS_REPLY && f->reply == 0) {
+		f->reply = (t[off] - '0') * 100 + (t[off + 1] - '0') * 10 +
+		    (t[off + 2] - '0');
+		f->reply_span = s;
+	} else if (kind == FINDINGS_STATUS && f->status[0] == '\0') {
+		memcpy(f->status, t + off, len);
+		f->status[len] = '\0';
+		f->status_span = s;
+	}
+}
+
+/* The enhanced code written right after a reply code ending at j, as
+ * "550 5.1.1", "421-4.7.0", "550 #5.1.0"; returns its offset or 0. */
+static size_t
+fd_paired(const char *t, size_t len, size_t j, size_t *np)
+{
+	if (fd_at(t, len, j) == '-')
+		j++;
+	else if (fd_at(t, len, j) == ' ') {
+		while (fd_at(t, len, j) == ' ')
+			j++;
+	} else
+		return (0);
+	if (fd_at(t, len, j) == '#')
+		j++;
+	*np = findings_status_len(t + j, len - j);
+	if (*np == 0 || !fd_status_end(t, len, j + *np))
+		return (0);
+	return (j);
+}
+
+/* A reply code at i, with its enhanced code if any: bytes used or 0. */
+static size_t
+fd_scan_reply(const char *t, size_t len, size_t i, struct findings *f,
+    size_t *count)
+{
+	size_t	off, n;
+	int	c = fd_left(t, i), primary;
+
+	if (findings_reply_len(t + i, len - i) == 0)
+		return (0);
+	if ((off = fd_paired(t, len, i + 3, &n)) != 0) {
+		if (!fd_blank(c) && !fd_oneof(c, "(\"';`#:[,<>="))
+			return (0);
+		primary = (f->reply == 0);
+		fd_add(f, t, i, 3, FINDINGS_REPLY, count);
+		if (primary)
+			f->status[0] = '\0';	/* the one next to it wins */
+		fd_add(f, t, off, n, FINDINGS_STATUS, count);
+		return (off + n - i);
+	}
+	if (!fd_blank(c) && !fd_oneof(c, "(\"';`"))
+		return (0);
+	if (!fd_reply_end(t, len, i + 3) || fd_quantity(t, len, i))
+		return (0);
+	fd_add(f, t, i, 3, FINDINGS_REPLY, count);
+	return (3);
+}
+
+/* An enhanced code at i standing on its own: bytes used or 0. */
+static size_t
+fd_scan_status(const char *t, size_t len, size_t i, struct findings *f,
+    size_t *count)
+{
+	size_t	n;
+
+	if ((n = findings_status_len(t + i, len - i)) == 0)
+		return (0);
+	if (!fd_status_end(t, len, i + n) ||
+	    !fd_status_context(t, len, i, n))
+		return (0);
+	fd_add(f, t, i, n, FINDINGS_STATUS, count);
+	return (n);
+}
+
+/* The phase named at t[i], or NONE. */
+static enum findings_phase
+fd_phase_at(const char *t, size_t len, size_t i)
+{
+	const struct fd_phrase	*p;
+	const char *const	*in;
+	size_t			 n, m;
+
+	for (in = fd_phase_intros; *in != NULL; in++) {
+		if ((n = fd_match(t, len, i, *in)) == 0)
+			continue;
+		for (p = fd_phase_commands; p->s != NULL; p++) {
+			m = fd_match(t, len, i + n, p->s);
+			if (m > 0 && !fd_alnum(fd_at(t, len, i + n + m)))
+				return (p->phase);
+		}
+	}
+	for (p = fd_phase_phrases; p->s != NULL; p++) {
+		m = fd_match(t, len, i, p->s);
+		if (m > 0 && (p->s[m - 1] == ' ' ||
+		    !fd_alnum(fd_at(t, len, i + m))))
+			return (p->phase);
+	}
+	return (FINDINGS_PHASE_NONE);
+}
+
+/* Whether t[i] starts a bare, upper-case EHLO, HELO or LHLO. */
+static int
+fd_bare_hello(const char *t, size_t len, size_t i)
+{
+	if (len - i < 4 || fd_alnum(fd_at(t, len, i + 4)))
+		return (0);
+	return (memcmp(t + i, "EHLO", 4) == 0 ||
+	    memcmp(t + i, "HELO", 4) == 0 || memcmp(t + i, "LHLO", 4) == 0);
+}
+
+static enum findings_phase
+fd_phase(const char *t, size_t len)
+{
+	enum findings_phase	 weak = FINDINGS_PHASE_NONE, p;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		if (i > 0 && fd_alnum((unsigned char)t[i - 1]))
+			continue;
+		if ((p = fd_phase_at(t, len, i)) != FINDINGS_PHASE_NONE)
+			return (p);
+		if (weak == FINDINGS_PHASE_NONE && fd_bare_hello(t, len, i))
+			weak = FINDINGS_PHASE_EHLO;
+	}
+	return (weak);
+}
+
+size_t
+findings_scan(const char *text, size_t len, struct findings *f)
+{
+	size_t	i, n, count = 0;
+
+	memset(f, 0, sizeof *f);
+	if (text == NULL)
+		return (0);
+	for (i = 0; i < len; i++) {
+		if (!fd_digit((unsigned char)text[i]))
+			continue;
+		if (i > 0 && fd_alnum((unsigned char)text[i - 1]) &&
+		    !fd_litnl_before(text, i))
+			continue;
+		if ((n = fd_scan_reply(text, len, i, f, &count)) == 0)
+			n = fd_scan_status(text, len, i, f, &count);
+		if (n > 0) {
+			i += n - 1;
+			continue;
+		}
+		/* not a code: skip the rest of this number */
+		while (i + 1 < len && (fd_alnum((unsigned char)text[i + 1]) ||
+		    text[i + 1] == '.'))
+			i++;
+	}
+	f->phase = fd_phase(text, len);
+	return (count);
+}
+
+const char *
+findings_phase_name(enum findings_phase p)
+{
+	if ((size_t)p >= sizeof fd_phase_names / sizeof fd_phase_names[0])
+		return (NULL);
+	return (fd_phase_names[p]);
+}
+
+/*
+ * If the multi-line reply b continues at t[i] - a line end (CR, LF, Exim's
+ * literal "\n"; a folded DSN field may indent the next line) or, as Postfix
+ * logs it, a space, then the same code - returns how many bytes that marker
+ * takes: the code, its '-' or ' ' and a repeated enhanced code.  *last is
+ * set when the line is the final one ("code SP", RFC 5321 s4.2.1).
+ */
+static size_t
+fd_fold_mark(const char *t, size_t len, size_t i, const struct fd_fold *b,
+    int *last)
+{
+	size_t	k = i;
+	int	c, joined = 0;
+
+	if (t[k] == '\r' || t[k] == '\n' || fd_match(t, len, k, "\\n")) {
+		k += t[k] == '\\' ? 2 : 1;
+		if (t[i] == '\r' && fd_at(t, len, k) == '\n')
+			k++;
+		while (fd_at(t, len, k) == ' ' || fd_at(t, len, k) == '\t')
+			k++;
+	} else if (t[k] == ' ') {
+		k++;
+		joined = 1;
+	} else
+		return (0);
+	if (len - k < 3 || memcmp(t + k, b->code, 3) != 0)
+		return (0);
+	k += 3;
+	c = fd_at(t, len, k);
+	if (c != '-' && c != ' ' && c != FD_NONE && c != '\r' && c != '\n' &&
+	    !fd_match(t, len, k, "\\n"))
+		return (0);
+	*last = (c != '-');
+	if (c == '-' || c == ' ')
+		k++;
+	if (b->status != NULL && len - k >= b->statuslen &&
+	    memcmp(t + k, b->status, b->statuslen) == 0 &&
+	    fd_status_end(t, len, k + b->statuslen))
+		k += b->statuslen;
+	else if (joined && b->status != NULL && c != FD_NONE)
+		return (0);		/* a number in the text, not a line */
+	return (k - i);
+}
+
+/* Whether a multi-line reply (a reply code and '-') starts at t[i]. */
+static int
+fd_fold_start(const char *t, size_t len, size_t i, const struct findings *f,
+    size_t *si, struct fd_fold *b)
+{
+	const struct findings_span	*s;
+
+	while (*si < f->nspans && f->spans[*si].off < i)
+		(*si)++;
+	if (*si >= f->nspans)
+		return (0);
+	s = &f->spans[*si];
+	if (s->off != i || s->kind != FINDINGS_REPLY ||
+	    fd_at(t, len, i + 3) != '-')
+		return (0);
+	b->code = t + i;
+	b->status = NULL;
+	b->statuslen = 0;
+	if (*si + 1 < f->nspans && s[1].kind == FINDINGS_STATUS &&
+	    s[1].off == i + 4) {
+		b->status = t + s[1].off;
+		b->statuslen = s[1].len;
+	}
+	return (1);
+}
+
+/* Turns each run of white space into one space and drops it at both
+ * ends; returns the new length. */
+static size_t
+fd_squeeze(char *s, size_t n)
+{
+	size_t	i, o = 0;
+	int	white = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')) {
+			white = 1;
+			continue;
+		}
+		if (white && o > 0)
+			s[o++] = ' ';
+		white = 0;
+		s[o++] = s[i];
+	}
+	return (o);
+}
+
+char *
+findings_unfold(const char *text, size_t len, size_t *outlen)
+{
+	struct findings	 f;
+	struct fd_fold	 b = { NULL, NULL, 0 };
+	char		*out;
+	size_t		 i = 0, o = 0, si = 0, n;
+	int		 open = 0, last;
+
+	/* markers only shrink ("550-" becomes "550 "), so len is enough */
+	out = xmalloc(len + 1);
+	findings_scan(text, len, &f);
+	while (i < len) {
+		if (open && (n = fd_fold_mark(text, len, i, &b, &last)) > 0) {
+			out[o++] = ' ';
+			i += n;
+			open = !last;
+		} else if (!open && fd_fold_start(text, len, i, &f, &si, &b)) {
+			memcpy(out + o, text + i, 3);
+			out[o + 3] = ' ';
+			o += 4;
+			i += 4;
+			open = 1;
+		} else
+			out[o++] = text[i++];
+	}
+	o = fd_squeeze(out, o);
+	out[o] = '\0';
+	if (outlen != NULL)
+		*outlen = o;
+	return (out);
+}
