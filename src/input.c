@@ -14,15 +14,60 @@
 #include "findings.h"
 #include "input.h"
 #include "kb.h"
+#include "message.h"
 #include "record.h"
 #include "source.h"
 #include "xalloc.h"
 
+/* Does the line at p open like a log line: a syslog stamp ("Jan  2
+ * 03:04:05 ") or an ISO 8601 one ("2024-01-02T03:04:05", "2024-01-02
+ * 03:04:05")? */
+static int
+log_line(const char *p, size_t n)
+{
+	static const char	months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	size_t			i;
+
+	if (n >= 16 && p[3] == ' ' && p[9] == ':' && p[12] == ':')
+		for (i = 0; i < 12; i++)
+			if (memcmp(p, months + 3 * i, 3) == 0)
+				return 1;
+	return n >= 19 && p[4] == '-' && p[7] == '-' && (p[10] == 'T' ||
+	    p[10] == ' ') && p[13] == ':' && p[16] == ':' &&
+	    strspn(p, "0123456789") == 4;
+}
+
+/* A mail log has log lines for most of its first lines. */
+static int
+sniff_log(const char *buf, size_t len)
+{
+	const char	*p = buf, *end = buf + len, *nl;
+	size_t		 lines = 0, logs = 0;
+
+	for (; p < end && lines < 20; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl > p) {
+			lines++;
+			logs += log_line(p, (size_t)(nl - p));
+		}
+	}
+	return lines > 0 && logs * 2 > lines;
+}
+
 enum input_kind
 input_sniff(const char *buf, size_t len)
 {
-	(void)buf;
-	(void)len;
+	if (len > 5 && memcmp(buf, "From ", 5) == 0 &&
+	    message_has_header(buf, len))
+		return INPUT_MBOX;
+	if (message_has_header(buf, len))
+		return INPUT_MESSAGE;
+	if (sniff_log(buf, len))
+		return INPUT_LOG;
+	/* a bounce pasted without its header */
+	if (message_has_bounce_text(buf, len))
+		return INPUT_MESSAGE;
 	return INPUT_TEXT;
 }
 
@@ -64,8 +109,16 @@ void
 input_load_buffer(const char *name, const char *buf, size_t len,
     struct recset *rs, const struct kb *kb, struct diag *d)
 {
-	(void)d;
 	switch (input_sniff(buf, len)) {
+	case INPUT_MBOX:
+		message_read_mbox(name, buf, len, rs, kb, d);
+		break;
+	case INPUT_MESSAGE:
+		/* a headerless text that yields no bounce is plain text */
+		if (message_read(name, buf, len, rs, kb, d) == 0 &&
+		    !message_has_header(buf, len))
+			input_read_text(name, buf, len, rs, kb);
+		break;
 	default:
 		input_read_text(name, buf, len, rs, kb);
 		break;

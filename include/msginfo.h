@@ -1,0 +1,65 @@
+/*
+ * msginfo.h - small judgements about a message, for message.c.
+ *
+ * Is it a bounce at all, an auto-reply, a delay warning?  Where is the
+ * remote host named in an error text?  What is its date in ISO 8601?  And
+ * the reader of Amazon SES notifications (JSON in the mail body).  Each
+ * function looks at text it is given (pointer and length, or a C string
+ * for header values) and keeps nothing.
+ */
+#ifndef BOUNCEDOC_MSGINFO_H
+#define BOUNCEDOC_MSGINFO_H
+
+#include <stddef.h>
+
+/* Length of the name of a header field "Name: …" at p (no blanks in the
+ * name, at most 80 bytes), or 0. */
+size_t	msginfo_field_len(const char *p, size_t n);
+/* Is p[0..n) one of the RFC 3464 fields (Final-Recipient: …)? */
+int	msginfo_dsn_field(const char *p, size_t n);
+
+/* Bounce markers: in the header (From, Subject, Content-Type, all may be
+ * NULL) and in the text.  Each returns 1 or 0. */
+int	msginfo_bounce_header(const char *from, const char *subject,
+	    const char *ctype);
+int	msginfo_bounce_text(const char *text, size_t len);
+/* A delay warning rather than a failure ("will be retried")? */
+int	msginfo_delay_text(const char *subject, const char *text, size_t len);
+/* An auto-reply by its header (RFC 3834 Auto-Submitted, X-Autoreply,
+ * Precedence, a "Automatic reply:"-like subject)?  get(name, arg)
+ * returns a header value or NULL. */
+int	msginfo_autoreply(const char *(*get)(const char *, const void *),
+	    const void *arg);
+
+/* The remote host named in an error text ("host mx.example.com[192.0.2.1]
+ * said", "while talking to mx.example.com.:", "remote host 192.0.2.1
+ * said"), as a new string, or NULL. */
+char	*msginfo_remote_host(const char *text);
+
+/* Turns HTML in text[0..*len) into plain text in place: tags dropped
+ * (block ends become line ends), style and script dropped, the common
+ * entities decoded.  *len is updated; the text stays NUL-terminated. */
+void	msginfo_strip_html(char *text, size_t *len);
+
+/* An RFC 5322 date as ISO 8601 ("2013-04-29T23:45:41+09:00"), or a copy
+ * of it as written when it does not parse; caller frees. */
+char	*msginfo_iso_date(const char *s);
+
+/* One recipient of an Amazon SES (SNS) notification. */
+struct msginfo_ses {
+	char	*addr;
+	char	*action;	/* failed, delivered, or NULL */
+	char	*status;
+	char	*diag;
+	char	*remote;
+	int	 kind;		/* 'b' bounce, 'c' complaint, 'd' delivery */
+};
+
+/* Reads the recipients of an SES notification in text[0..len); returns
+ * how many were stored in a new array *out (caller frees each field and
+ * the array), 0 if the text is not one. */
+size_t	msginfo_ses_parse(const char *text, size_t len,
+	    struct msginfo_ses **out);
+void	msginfo_ses_free(struct msginfo_ses *v, size_t n);
+
+#endif

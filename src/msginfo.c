@@ -1,0 +1,481 @@
+/*
+ * msginfo.c - small judgements about a message (see msginfo.h).
+ *
+ * The word lists are the phrases mailers use for bounces, delay warnings
+ * and auto-replies in their headers and texts; they are matched without
+ * regard to case.  The SES reader is not a JSON parser: it finds the few
+ * keys SES writes, in the one shape SES writes them.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "msginfo.h"
+#include "prose.h"
+#include "xalloc.h"
+
+static const char *const bounce_subjects[] = {
+	"undeliver", "returned mail", "delivery status notification",
+	"delivery failure", "failure notice", "delivery failed",
+	"could not be delivered", "non-delivery", "nondelivery",
+	"non delivery", "delivery report", "delayed mail", "mail failure",
+	"returned to sender", "delivery problem", "not delivered",
+	"delivery notification", "mail delivery", "failed delivery",
+	"delivery has failed", "warning: message", "postmaster notify",
+	"delivery error", "bounced", "mail system error", "error sending",
+	"message you sent blocked", "delivery status", "rejected",
+	"unzustellbar", "non remis", "no entregado", "impossible de remettre",
+};
+
+static const char *const bounce_senders[] = {
+	"mailer-daemon", "postmaster", "mail delivery", "mail-daemon",
+	"mail administrator", "mailerdaemon", "mdaemon", "mail system",
+};
+
+/* Sentences of the notices of common mailers. */
+static const char *const bounce_phrases[] = {
+	"could not be delivered", "couldn't be delivered", "undeliverable",
+	"delivery has failed", "was not delivered", "failed permanently",
+	"permanent error", "qmail-send program", "this is the mail system",
+	"transcript of session follows", "unable to deliver",
+	"delivery to the following recipient", "did not reach the following",
+	"could not deliver", "returned to sender", "following address",
+	"following recipient", "delivery failed", "not be delivered",
+	"smtp error from remote", "remote server returned",
+	"diagnostic information for administrators", "mailer-daemon",
+	"are not a member of", "message could not be sent",
+	"your message to", "has not been delivered", "delivery problem",
+	"temporary failure", "delivery attempts", "giving up",
+	"in reply to rcpt to", "error has occurred while attempting",
+	"remote host said", "trouble delivering", "returned permanent errors",
+	"message was not", "(reason:", "no valid recipients",
+};
+
+static const char *const delay_phrases[] = {
+	"warning only", "will be retried", "will retry",
+	"still being retried", "delivery delayed", "has been delayed",
+	"delayed", "not yet been delivered", "delay)", "warning message only",
+	"will continue trying", "do not need to resend",
+};
+
+static const char *const autoreply_subjects[] = {
+	"auto reply", "auto-reply", "autoreply", "automatic reply",
+	"autorespon", "auto response", "auto-response", "out of office",
+	"out of the office", "vacation", "away from", "abwesenheit",
+	"absence", "auto:", "autosvar", "respuesta autom", "réponse autom",
+	"i am away", "i am out", "i'm away", "away until", "on leave",
+};
+
+static int
+has_ci(const char *s, size_t n, const char *w)
+{
+	size_t	k = strlen(w), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (strncasecmp(s + i, w, k) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+any_ci(const char *s, size_t n, const char *const *list, size_t nlist)
+{
+	size_t	i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < nlist; i++)
+		if (has_ci(s, n, list[i]))
+			return 1;
+	return 0;
+}
+
+#define ANY(s, n, list) any_ci(s, n, list, sizeof list / sizeof list[0])
+
+size_t
+msginfo_field_len(const char *p, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n && p[i] != ':'; i++)
+		if ((unsigned char)p[i] <= ' ' || (unsigned char)p[i] >= 0x7f)
+			return 0;
+	return i > 0 && i < n && i < 80 ? i : 0;
+}
+
+int
+msginfo_dsn_field(const char *p, size_t n)
+{
+	static const char *const names[] = {
+		"final-recipient:", "original-recipient:", "reporting-mta:",
+		"action:", "status:", "diagnostic-code:", "arrival-date:",
+		"remote-mta:", "x-postfix-queue-id:",
+	};
+	size_t	i, k;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		k = strlen(names[i]);
+		if (n >= k && strncasecmp(p, names[i], k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+msginfo_bounce_header(const char *from, const char *subject,
+    const char *ctype)
+{
+	if (ctype != NULL && has_ci(ctype, strlen(ctype), "multipart/report")
+	    && !has_ci(ctype, strlen(ctype), "disposition-notification"))
+		return 1;
+	if (from != NULL && ANY(from, strlen(from), bounce_senders))
+		return 1;
+	return subject != NULL && ANY(subject, strlen(subject),
+	    bounce_subjects);
+}
+
+int
+msginfo_bounce_text(const char *text, size_t len)
+{
+	return ANY(text, len > 8192 ? 8192 : len, bounce_phrases);
+}
+
+int
+msginfo_delay_text(const char *subject, const char *text, size_t len)
+{
+	if (subject != NULL && (has_ci(subject, strlen(subject), "delay") ||
+	    has_ci(subject, strlen(subject), "warning")))
+		return 1;
+	return ANY(text, len > 4096 ? 4096 : len, delay_phrases);
+}
+
+int
+msginfo_autoreply(const char *(*get)(const char *, const void *),
+    const void *arg)
+{
+	const char	*v;
+
+	if ((v = get("Auto-Submitted", arg)) != NULL &&
+	    strncasecmp(v, "auto-replied", 12) == 0)
+		return 1;
+	if (get("X-Autoreply", arg) != NULL ||
+	    get("X-Autorespond", arg) != NULL ||
+	    get("X-Auto-Response", arg) != NULL)
+		return 1;
+	if ((v = get("Precedence", arg)) != NULL &&
+	    strncasecmp(v, "auto_reply", 10) == 0)
+		return 1;
+	return (v = get("Subject", arg)) != NULL &&
+	    ANY(v, strlen(v), autoreply_subjects);
+}
+
+/* A host name or address token at s (letters, digits, . - : _). */
+static char *
+host_token(const char *s)
+{
+	size_t	n = 0;
+
+	while (isalnum((unsigned char)s[n]) || strchr(".-_:", s[n]) != NULL)
+		n++;
+	while (n > 0 && (s[n - 1] == '.' || s[n - 1] == ':'))
+		n--;
+	if (n < 3 || strchr(s, '.') == NULL)
+		return NULL;
+	return xstrndup(s, n);
+}
+
+char *
+msginfo_remote_host(const char *text)
+{
+	static const char *const intro[] = {
+		"host ", "while talking to ", "remote host ", "server ",
+		"connect to ",
+	};
+	const char	*p;
+	char		*h;
+	size_t		 i, k;
+
+	for (i = 0; i < sizeof intro / sizeof intro[0]; i++) {
+		k = strlen(intro[i]);
+		for (p = text; (p = strcasestr(p, intro[i])) != NULL; p += k) {
+			if (p > text && isalpha((unsigned char)p[-1]))
+				continue;
+			if ((h = host_token(p + k)) == NULL)
+				continue;
+			if (strchr(h, '.') != NULL)
+				return h;
+			free(h);
+		}
+	}
+	return NULL;
+}
+
+static const char *const months[] = {
+	"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+	"nov", "dec",
+};
+
+/* Named zones of RFC 5322 s4.3, in minutes east of UTC. */
+static int
+zone_minutes(const char *z, int *ok)
+{
+	static const struct {
+		const char	*name;
+		int		 min;
+	} zones[] = {
+		{ "UT", 0 }, { "UTC", 0 }, { "GMT", 0 }, { "Z", 0 },
+		{ "EST", -300 }, { "EDT", -240 }, { "CST", -360 },
+		{ "CDT", -300 }, { "MST", -420 }, { "MDT", -360 },
+		{ "PST", -480 }, { "PDT", -420 }, { "JST", 540 },
+	};
+	size_t	i;
+	int	v;
+
+	*ok = 1;
+	if ((z[0] == '+' || z[0] == '-') && isdigit((unsigned char)z[1]) &&
+	    strspn(z + 1, "0123456789") == 4) {
+		v = (z[1] - '0') * 600 + (z[2] - '0') * 60 +
+		    (z[3] - '0') * 10 + (z[4] - '0');
+		return z[0] == '-' ? -v : v;
+	}
+	for (i = 0; i < sizeof zones / sizeof zones[0]; i++)
+		if (strncasecmp(z, zones[i].name, strlen(zones[i].name)) ==
+		    0 && !isalpha((unsigned char)z[strlen(zones[i].name)]))
+			return zones[i].min;
+	*ok = 0;
+	return 0;
+}
+
+char *
+msginfo_iso_date(const char *s)
+{
+	char	 mon[4], zone[16];
+	int	 day, year, hh, mm, ss = 0, m, z, ok, n = 0;
+	const char *p = s;
+
+	while (*p == ' ')
+		p++;
+	if (isalpha((unsigned char)*p) && (p = strchr(p, ',')) != NULL)
+		p++;
+	else
+		p = s;
+	if (sscanf(p, " %d %3s %d %d:%d%n", &day, mon, &year, &hh, &mm,
+	    &n) != 5)
+		return xstrdup(s);
+	p += n;
+	if (*p == ':' && sscanf(p, ":%d%n", &ss, &n) == 1)
+		p += n;
+	zone[0] = '\0';
+	if (sscanf(p, " %15s", zone) != 1)
+		return xstrdup(s);
+	for (m = 0; m < 12 && strncasecmp(mon, months[m], 3) != 0; m++)
+		;
+	z = zone_minutes(zone, &ok);
+	if (m == 12 || !ok || day < 1 || day > 31 || hh > 23 || mm > 59 ||
+	    ss > 60)
+		return xstrdup(s);
+	if (year < 100)
+		year += year < 50 ? 2000 : 1900;
+	return xasprintf("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", year,
+	    m + 1, day, hh, mm, ss, z < 0 ? '-' : '+', abs(z) / 60,
+	    abs(z) % 60);
+}
+
+/* ------------------------------------------------------ Amazon SES */
+
+/* The string value of "key" in s[0..n), JSON escapes undone. */
+static char *
+json_str(const char *s, size_t n, const char *key)
+{
+	char		 pat[64], *o;
+	const char	*p, *end = s + n;
+	size_t		 k = 0;
+
+	snprintf(pat, sizeof pat, "\"%s\"", key);
+	for (p = s; p < end; p++) {
+		if ((size_t)(end - p) < strlen(pat) ||
+		    strncmp(p, pat, strlen(pat)) != 0)
+			continue;
+		p += strlen(pat);
+		while (p < end && (*p == ' ' || *p == ':'))
+			p++;
+		if (p >= end || *p != '"')
+			return NULL;
+		o = xmalloc((size_t)(end - p) + 1);
+		for (p++; p < end && *p != '"'; p++) {
+			if (*p == '\\' && p + 1 < end) {
+				p++;
+				o[k++] = *p == 'n' ? ' ' : *p == 't' ? ' ' :
+				    *p;
+				continue;
+			}
+			o[k++] = *p;
+		}
+		o[k] = '\0';
+		return o;
+	}
+	return NULL;
+}
+
+/* The span of the array after "key":[ in s[0..n), or NULL. */
+static const char *
+json_array(const char *s, size_t n, const char *key, size_t *alen)
+{
+	char		 pat[64];
+	const char	*p, *q, *end = s + n;
+	int		 depth = 0;
+
+	snprintf(pat, sizeof pat, "\"%s\":[", key);
+	for (p = s; p + strlen(pat) <= end; p++) {
+		if (strncmp(p, pat, strlen(pat)) != 0)
+			continue;
+		p += strlen(pat);
+		for (q = p; q < end; q++) {
+			if (*q == '[' || *q == '{')
+				depth++;
+			else if ((*q == ']' || *q == '}') && depth-- == 0)
+				break;
+		}
+		*alen = (size_t)(q - p);
+		return p;
+	}
+	return NULL;
+}
+
+static struct msginfo_ses *
+ses_add(struct msginfo_ses **v, size_t *n, int kind)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	memset(&(*v)[*n], 0, sizeof (*v)[0]);
+	(*v)[*n].kind = kind;
+	return &(*v)[(*n)++];
+}
+
+size_t
+msginfo_ses_parse(const char *text, size_t len, struct msginfo_ses **out)
+{
+	const char		*a, *o, *e;
+	struct msginfo_ses	*r;
+	size_t			 alen, n = 0;
+	char			*type = json_str(text, len, "notificationType");
+	int			 kind;
+
+	*out = NULL;
+	if (type == NULL)
+		return 0;
+	kind = tolower((unsigned char)type[0]);
+	free(type);
+	if ((a = json_array(text, len, kind == 'b' ? "bouncedRecipients" :
+	    kind == 'c' ? "complainedRecipients" : "recipients", &alen)) ==
+	    NULL)
+		return 0;
+	for (o = a; o < a + alen; o = e + 1) {
+		if (kind == 'd') {	/* an array of strings */
+			if ((o = memchr(o, '"', (size_t)(a + alen - o))) ==
+			    NULL || (e = memchr(o + 1, '"',
+			    (size_t)(a + alen - o - 1))) == NULL)
+				break;
+			r = ses_add(out, &n, kind);
+			r->addr = xstrndup(o + 1, (size_t)(e - o - 1));
+			r->action = xstrdup("delivered");
+			r->diag = json_str(text, len, "smtpResponse");
+			r->remote = json_str(text, len, "remoteMtaIp");
+			continue;
+		}
+		if ((o = memchr(o, '{', (size_t)(a + alen - o))) == NULL ||
+		    (e = memchr(o, '}', (size_t)(a + alen - o))) == NULL)
+			break;
+		r = ses_add(out, &n, kind);
+		r->addr = json_str(o, (size_t)(e - o), "emailAddress");
+		r->action = json_str(o, (size_t)(e - o), "action");
+		r->status = json_str(o, (size_t)(e - o), "status");
+		r->diag = json_str(o, (size_t)(e - o), "diagnosticCode");
+	}
+	return n;
+}
+
+void
+msginfo_ses_free(struct msginfo_ses *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].addr);
+		free(v[i].action);
+		free(v[i].status);
+		free(v[i].diag);
+		free(v[i].remote);
+	}
+	free(v);
+}
+
+/* ------------------------------------------------------------- HTML */
+
+static size_t
+entity(const char *s, size_t n, char *o)
+{
+	static const struct {
+		const char	*name;
+		char		 c;
+	} ents[] = {
+		{ "&nbsp;", ' ' }, { "&amp;", '&' }, { "&lt;", '<' },
+		{ "&gt;", '>' }, { "&quot;", '"' }, { "&#39;", '\'' },
+		{ "&apos;", '\'' },
+	};
+	size_t	i, k;
+
+	for (i = 0; i < sizeof ents / sizeof ents[0]; i++) {
+		k = strlen(ents[i].name);
+		if (n >= k && strncasecmp(s, ents[i].name, k) == 0) {
+			*o = ents[i].c;
+			return k;
+		}
+	}
+	return 0;
+}
+
+void
+msginfo_strip_html(char *t, size_t *len)
+{
+	static const char *const breaks[] = {
+		"br", "/p", "p", "/div", "/tr", "/li", "/h", "/table", "hr",
+		"/td", "/title",
+	};
+	size_t	 i = 0, k = 0, n = *len, j, e;
+	char	*gt;
+
+	while (i < n) {
+		if (t[i] == '&' && (e = entity(t + i, n - i, &t[k])) > 0) {
+			k++;
+			i += e;
+			continue;
+		}
+		if (t[i] != '<') {
+			t[k++] = t[i] == '\n' || t[i] == '\r' ? ' ' : t[i];
+			i++;
+			continue;
+		}
+		if (strncasecmp(t + i, "<style", 6) == 0 ||
+		    strncasecmp(t + i, "<script", 7) == 0) {
+			gt = strcasestr(t + i, t[i + 2] == 't' ? "</style" :
+			    "</script");
+			i = gt ? (size_t)(gt - t) + 2 : n;
+		}
+		for (j = 0; j < sizeof breaks / sizeof breaks[0]; j++)
+			if (strncasecmp(t + i + 1, breaks[j],
+			    strlen(breaks[j])) == 0 &&
+			    !isalpha((unsigned char)t[i + 1 +
+			    strlen(breaks[j])])) {
+				t[k++] = '\n';
+				break;
+			}
+		gt = memchr(t + i, '>', n - i);
+		i = gt ? (size_t)(gt - t) + 1 : n;
+	}
+	t[k] = '\0';
+	*len = k;
+}
