@@ -155,6 +155,7 @@ view_text_article(FILE *fp, const struct kb_article *a,
 	fprintf(fp, "%s", t);
 	sgr(fp, o, SGR_OFF);
 	free(t);
+	putc('\n', fp);
 	t = esc_text(a->id, strlen(a->id), 0);
 	fprintf(fp, "  [%s, %s", t, kb_kind_name(a->kind));
 	free(t);
