@@ -15,6 +15,7 @@
 
 #include "diagnosis.h"
 #include "findings.h"
+#include "group.h"
 #include "kb.h"
 #include "record.h"
 
@@ -32,5 +33,12 @@ void	view_json_explain(FILE *fp, const char *text, size_t len,
 void	view_json_record(FILE *fp, const struct record *r);
 /* One object per article for --list-kb --json. */
 void	view_json_article(FILE *fp, const struct kb_article *a);
+/*
+ * --summary --json: one object per node of the group tree, depth first
+ * (all, then each reason, its codes, their domains), each object naming
+ * its level and the keys of its ancestors (bouncedoc(1), JSON OUTPUT).
+ */
+void	view_json_summary(FILE *fp, const struct recset *rs,
+	    const struct group_tree *t);
 
 #endif

@@ -9,6 +9,7 @@
 #include "diagnosis.h"
 #include "esc.h"
 #include "findings.h"
+#include "group.h"
 #include "kb.h"
 #include "record.h"
 #include "view_json.h"
@@ -221,4 +222,99 @@ view_json_article(FILE *fp, const struct kb_article *a)
 	key(fp, "line", &first);
 	fprintf(fp, "%lu", a->line);
 	fputs("}\n", fp);
+}
+
+/* The keys of one group node and its ancestors (NULL where none). */
+struct group_keys {
+	const char	*reason;
+	const char	*reply;
+	const char	*status;
+	const char	*domain;
+};
+
+static void
+group_node(FILE *fp, const struct recset *rs, const struct group *g,
+    const struct group_keys *k)
+{
+	const struct kb_article	*a = g->article;
+	const struct record	*r = g->count ? &rs->v[g->rep] : NULL;
+	int			 first = 1, f2 = 1;
+
+	putc('{', fp);
+	key(fp, "schema", &first);
+	fprintf(fp, "%d", JSON_SCHEMA_VERSION);
+	kv(fp, "level", group_level_name(g->level), &first);
+	kv(fp, "reason", k->reason, &first);
+	kv(fp, "reply_code", k->reply, &first);
+	kv(fp, "enhanced_status", k->status, &first);
+	kv(fp, "domain", k->domain, &first);
+	kv(fp, "provider", g->provider, &first);
+	key(fp, "count", &first);
+	fprintf(fp, "%zu", g->count);
+	key(fp, "temporary", &first);
+	fprintf(fp, "%zu", g->temporary);
+	key(fp, "permanent", &first);
+	fprintf(fp, "%zu", g->permanent);
+	kv(fp, "first", g->first, &first);
+	kv(fp, "last", g->last, &first);
+	key(fp, "article", &first);
+	if (a == NULL)
+		fputs("null", fp);
+	else {
+		putc('{', fp);
+		kv(fp, "id", a->id, &f2);
+		kv(fp, "kind", kb_kind_name(a->kind), &f2);
+		kv(fp, "title", a->title, &f2);
+		kv(fp, "remedy", a->remedy.n ? a->remedy.v[0] : NULL, &f2);
+		putc('}', fp);
+	}
+	key(fp, "example", &first);
+	if (r == NULL)
+		fputs("null", fp);
+	else {
+		f2 = 1;
+		putc('{', fp);
+		kv(fp, "source", r->source, &f2);
+		key(fp, "line", &f2);
+		fprintf(fp, "%lu", r->line);
+		kv(fp, "recipient", r->recipient, &f2);
+		kv(fp, "diagnostic", r->diagnostic, &f2);
+		putc('}', fp);
+	}
+	fputs("}\n", fp);
+}
+
+static void
+group_walk(FILE *fp, const struct recset *rs, const struct group *g,
+    struct group_keys k)
+{
+	size_t	i;
+
+	switch (g->level) {
+	case GROUP_REASON:
+		k.reason = g->key;
+		break;
+	case GROUP_CODES:
+		k.reply = g->reply;
+		k.status = g->status;
+		break;
+	case GROUP_DOMAIN:
+		k.domain = g->key;
+		break;
+	default:
+		break;
+	}
+	group_node(fp, rs, g, &k);
+	for (i = 0; i < g->nchild; i++)
+		group_walk(fp, rs, &g->child[i], k);
+}
+
+void
+view_json_summary(FILE *fp, const struct recset *rs,
+    const struct group_tree *t)
+{
+	struct group_keys	k;
+
+	memset(&k, 0, sizeof k);
+	group_walk(fp, rs, &t->root, k);
 }
