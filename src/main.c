@@ -24,21 +24,27 @@
 #include "diagnosis.h"
 #include "esc.h"
 #include "findings.h"
+#include "group.h"
 #include "input.h"
 #include "kb.h"
 #include "kb_builtin.h"
 #include "record.h"
 #include "view_json.h"
+#include "view_report.h"
 #include "view_text.h"
 #include "xalloc.h"
 
 enum mode { MODE_FILES, MODE_EXPLAIN, MODE_CHECK_KB, MODE_LIST_KB };
 enum color { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+/* How records are shown; VIEW_AUTO is decided by pick_view(). */
+enum view { VIEW_AUTO = 0, VIEW_REPORT, VIEW_SUMMARY };
 
 struct opts {
 	enum mode	 mode;
+	enum view	 view;
 	int		 json;
 	int		 verbose;
+	int		 all;		/* --all: non-failures too */
 	int		 user_kb;
 	enum color	 color;
 	const char	**kb_dirs;
@@ -52,7 +58,10 @@ enum {
 static const struct option longopts[] = {
 	{ "explain",	no_argument,		NULL, 'e' },
 	{ "json",	no_argument,		NULL, 'j' },
+	{ "report",	no_argument,		NULL, 'r' },
+	{ "summary",	no_argument,		NULL, 's' },
 	{ "verbose",	no_argument,		NULL, 'v' },
+	{ "all",	no_argument,		NULL, 'a' },
 	{ "check-kb",	no_argument,		NULL, OPT_CHECK_KB },
 	{ "list-kb",	no_argument,		NULL, OPT_LIST_KB },
 	{ "kb-dir",	required_argument,	NULL, OPT_KB_DIR },
@@ -74,8 +83,15 @@ static const char usage_text[] =
 "enhanced status code of each failure and shows the knowledge-base article.\n"
 "\n"
 "  -e, --explain        explain the text or code(s) given as arguments\n"
-"  -j, --json           write JSON Lines instead of text\n"
-"  -v, --verbose        show every article that applies, in full\n"
+"  -r, --report         plain-text report: failures grouped by reason, code\n"
+"                       and domain (the default when output is not a terminal)\n"
+"  -s, --summary        the grouped counts only, one line per group\n"
+"  -j, --json           write JSON Lines instead of text (with --summary: the\n"
+"                       groups)\n"
+"  -v, --verbose        show every article in full; in the report, every\n"
+"                       failure; in the summary, every domain\n"
+"  -a, --all            with --json, also the records that are not failures\n"
+"                       (success notices, auto-replies, feedback reports)\n"
 "      --check-kb       validate knowledge-base files (default: built-in)\n"
 "      --list-kb        list the articles of the knowledge base\n"
 "      --kb-dir DIR     also load articles from DIR (may be repeated)\n"
@@ -101,6 +117,21 @@ usage_error(const char *fmt, ...)
 	exit(2);
 }
 
+/* "bouncedoc 0.1.0 (412 built-in articles)" */
+static void
+print_version(void)
+{
+	struct kb	*kb = kb_new();
+	struct diag	 d;
+
+	diag_init(&d);
+	kb_load_builtin(kb, &d);
+	printf("bouncedoc %s (%zu built-in articles)\n", PACKAGE_VERSION,
+	    kb_count(kb));
+	kb_free(kb);
+	diag_release(&d);
+}
+
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -108,7 +139,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof *o);
 	o->user_kb = 1;
-	while ((c = getopt_long(argc, argv, "ejvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "aejrsvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			o->mode = MODE_EXPLAIN;
@@ -116,8 +147,17 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'j':
 			o->json = 1;
 			break;
+		case 'r':
+			o->view = VIEW_REPORT;
+			break;
+		case 's':
+			o->view = VIEW_SUMMARY;
+			break;
 		case 'v':
 			o->verbose = 1;
+			break;
+		case 'a':
+			o->all = 1;
 			break;
 		case OPT_CHECK_KB:
 			o->mode = MODE_CHECK_KB;
@@ -148,7 +188,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 			fputs(usage_text, stdout);
 			exit(0);
 		case 'V':
-			printf("bouncedoc %s\n", PACKAGE_VERSION);
+			print_version();
 			exit(0);
 		default:
 			fputs("Try 'bouncedoc --help' for more information.\n",
@@ -156,6 +196,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			exit(2);
 		}
 	}
+	if (o->json && o->view == VIEW_REPORT)
+		usage_error("--report and --json cannot be used together");
 }
 
 /* Loads the built-in articles, then the user's, then --kb-dir. */
@@ -188,7 +230,7 @@ text_opts(const struct opts *o, struct view_text_opts *vo)
 	const char	*nc = getenv("NO_COLOR");
 
 	memset(vo, 0, sizeof *vo);
-	vo->width = 78;
+	vo->width = view_report_width(STDOUT_FILENO);
 	vo->verbose = o->verbose;
 	if (o->color == COLOR_ALWAYS)
 		vo->color = 1;
@@ -276,15 +318,47 @@ run_list_kb(const struct opts *o, const struct kb *kb)
 	return 0;
 }
 
+/* The view for records: the one asked for, else the report (stdout is
+ * not a terminal, or no TUI). */
+static enum view
+pick_view(const struct opts *o)
+{
+	return o->view != VIEW_AUTO ? o->view : VIEW_REPORT;
+}
+
+static void
+show_records(const struct opts *o, const struct recset *rs,
+    const struct group_tree *t)
+{
+	struct view_text_opts	vo;
+	size_t			k;
+
+	text_opts(o, &vo);
+	if (o->json && pick_view(o) == VIEW_SUMMARY)
+		view_json_summary(stdout, rs, t);
+	else if (o->json) {
+		for (k = 0; k < rs->n; k++)
+			if (o->all || group_is_failure(&rs->v[k]))
+				view_json_record(stdout, &rs->v[k]);
+	} else if (pick_view(o) == VIEW_SUMMARY)
+		view_report_summary(stdout, rs, t, &vo);
+	else
+		view_report(stdout, rs, t, &vo);
+}
+
+/*
+ * Reads the inputs, shows the failures and returns the exit status, the
+ * same whatever the view: 2 if an input could not be read, else 3 if a
+ * failure is permanent, 1 if all are temporary, 0 if there is none.
+ */
 static int
 run_files(const struct opts *o, const struct kb *kb, int argc, char **argv,
     struct diag *d)
 {
 	struct recset		 rs;
-	struct view_text_opts	 vo;
+	struct group_tree	 t;
 	char			*stdin_only[] = { (char *)"-" };
-	int			 i, failed = 0, temp = 0, perm = 0;
-	size_t			 k;
+	int			 i, failed = 0, rc;
 
 	if (argc == 0) {
 		if (isatty(STDIN_FILENO))
@@ -294,30 +368,18 @@ run_files(const struct opts *o, const struct kb *kb, int argc, char **argv,
 		argv = stdin_only;
 	}
 	recset_init(&rs);
-	text_opts(o, &vo);
 	for (i = 0; i < argc; i++) {
 		if (input_load(argv[i], &rs, kb, d) == -1)
 			failed = 1;
 		diag_flush(d);
 	}
-	for (k = 0; k < rs.n; k++) {
-		const struct record *r = &rs.v[k];
-
-		if (r->action != NULL && strcmp(r->action, "delivered") == 0)
-			continue;
-		if (r->diagnosis.temporary)
-			temp++;
-		else
-			perm++;
-		if (o->json)
-			view_json_record(stdout, r);
-		else
-			view_text_record(stdout, r, &vo);
-	}
+	group_build(&t, &rs);
+	show_records(o, &rs, &t);
+	rc = failed ? 2 : t.root.permanent > 0 ? 3 :
+	    t.root.temporary > 0 ? 1 : 0;
+	group_release(&t);
 	recset_release(&rs);
-	if (failed)
-		return 2;
-	return perm > 0 ? 3 : temp > 0 ? 1 : 0;
+	return rc;
 }
 
 int
@@ -352,6 +414,9 @@ main(int argc, char **argv)
 		rc = run_files(&o, kb, argc, argv, &d);
 		break;
 	}
+	/* A --kb-dir with bad stanzas: the rest was used, but say so. */
+	if (bad > 0)
+		rc = 2;
 	diag_flush(&d);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fputs("bouncedoc: write error on standard output\n", stderr);
