@@ -214,9 +214,12 @@ fd_left(const char *t, size_t i)
 static size_t
 fd_match(const char *t, size_t len, size_t i, const char *s)
 {
-	size_t	n = strlen(s), k;
+	size_t	n, k;
 
-	if (i > len || len - i < n)
+	if (i >= len || fd_lower((unsigned char)t[i]) != s[0])
+		return (0);		/* the usual case, made cheap */
+	n = strlen(s);
+	if (len - i < n)
 		return (0);
 	for (k = 0; k < n; k++) {
 		if (fd_lower((unsigned char)t[i + k]) != s[k])
@@ -554,6 +557,15 @@ fd_bare_hello(const char *t, size_t len, size_t i)
 	    memcmp(t + i, "HELO", 4) == 0 || memcmp(t + i, "LHLO", 4) == 0);
 }
 
+/* Whether c can start a phase word: the first letters of fd_phase_intros,
+ * fd_phase_phrases and EHLO/HELO/LHLO.  Most words of a log line are
+ * skipped here; the phase search is otherwise the slowest part of a scan. */
+static int
+fd_phase_initial(int c)
+{
+	return (c == 'H' || c == 'L' || strchr("iawrcesIAWRCES", c) != NULL);
+}
+
 static enum findings_phase
 fd_phase(const char *t, size_t len)
 {
@@ -561,7 +573,8 @@ fd_phase(const char *t, size_t len)
 	size_t			 i;
 
 	for (i = 0; i < len; i++) {
-		if (i > 0 && fd_alnum((unsigned char)t[i - 1]))
+		if ((i > 0 && fd_alnum((unsigned char)t[i - 1])) ||
+		    t[i] == '\0' || !fd_phase_initial((unsigned char)t[i]))
 			continue;
 		if ((p = fd_phase_at(t, len, i)) != FINDINGS_PHASE_NONE)
 			return (p);
