@@ -58,10 +58,14 @@ message_has_header(const char *buf, size_t len)
 	size_t		 i, n, fields = 0;
 
 	for (i = 0; p < end && i < 8; i++, p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		n = (size_t)((nl ? nl : end) - p);
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
+		/* LF, CRLF or CR alone end a line */
+		for (nl = p; nl < end && *nl != '\n' && *nl != '\r'; nl++)
+			;
+		n = (size_t)(nl - p);
+		if (nl + 1 < end && nl[0] == '\r' && nl[1] == '\n')
+			nl++;
+		if (nl >= end)
+			nl = NULL;
 		if (n == 0)
 			return fields > 0;
 		if ((i == 0 && n > 5 && strncmp(p, "From ", 5) == 0) ||
@@ -325,8 +329,12 @@ from_dsn_rcpt(struct msg *g, const struct dsn_report *rep,
 	r->line = base + c->line;
 	if ((pr = prose_find(p, rcpt)) == NULL)
 		pr = prose_find(p, c->orig_rcpt);
-	if (pr == NULL && p->n == 1 && rep->n == 1)
-		pr = &p->v[0];
+	if (pr == NULL && p->n == rep->n)	/* the same recipients, in order */
+		pr = &p->v[c - rep->v];
+	if (rcpt == NULL && pr != NULL) {	/* "Final-Recipient: @host" */
+		free(r->recipient);
+		r->recipient = xstrdup(pr->addr);
+	}
 	if (pr != NULL && prose_better(c->diag, pr->diag)) {
 		r->diagnostic = xstrdup(pr->diag);
 		r->line = text_line(g, pr->line);
@@ -491,20 +499,36 @@ from_feedback(struct msg *g, const char *summary)
 			}
 		}
 	if (n == 0 && g->orig != NULL)
+		n = each_addr(mime_field(g->orig, "X-HmXmrOriginalRecipient"),
+		    fallback_record, g);
+	if (n == 0 && g->orig != NULL)
 		n = each_addr(mime_field(g->orig, "To"), fallback_record, g);
+	if (n == 0) {		/* a report that names no recipient */
+		fallback_record(g, "", 0);
+		free(g->rs->v[g->rs->n - 1].recipient);
+		g->rs->v[g->rs->n - 1].recipient = NULL;
+		n = 1;
+	}
 	return n;
 }
 
+/* An ARF report (RFC 5965), or a complaint that only attaches the
+ * reported message (Microsoft's feedback loop). */
 static int
 is_feedback(const struct msg *g)
 {
 	const char	*ct = mime_field(&g->m.v[0], "Content-Type");
+	const char	*subj = mime_field(&g->m.v[0], "Subject");
 	size_t		 i;
 
 	for (i = 0; i < g->m.n; i++)
 		if (strcmp(g->m.v[i].type, "message/feedback-report") == 0)
 			return 1;
-	return ct != NULL && strcasestr(ct, "feedback-report") != NULL;
+	if (ct != NULL && strcasestr(ct, "feedback-report") != NULL)
+		return 1;
+	return g->orig != NULL && subj != NULL &&
+	    (strcasestr(subj, "complaint about message") != NULL ||
+	    strcasestr(subj, "abuse report") != NULL);
 }
 
 /* The returned message as text after the cut ("------ This is a copy of
@@ -635,12 +659,36 @@ message_read(const char *name, const char *buf, size_t len,
 	return read_one(&g, buf, len, 1);
 }
 
-/* Is the line at p an mbox separator ("From " after a blank line)? */
+/* Does the line p[0..n) hold a time "hh:mm:ss"? */
+static int
+has_time(const char *p, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i + 8 <= n; i++)
+		if (p[i + 2] == ':' && p[i + 5] == ':' &&
+		    strspn(p + i, "0123456789") == 2 &&
+		    strspn(p + i + 3, "0123456789") == 2 &&
+		    strspn(p + i + 6, "0123456789") == 2)
+			return 1;
+	return 0;
+}
+
+/* Is the line at p an mbox separator: "From " after a blank line, or a
+ * "From sender date" line followed by a header field? */
 static int
 mbox_from(const char *buf, const char *p, const char *end)
 {
-	return (size_t)(end - p) > 5 && memcmp(p, "From ", 5) == 0 &&
-	    (p == buf || (p[-1] == '\n' && (p - buf == 1 || p[-2] == '\n')));
+	const char	*nl;
+
+	if ((size_t)(end - p) <= 5 || memcmp(p, "From ", 5) != 0)
+		return 0;
+	if (p == buf || (p[-1] == '\n' && (p - buf == 1 || p[-2] == '\n')))
+		return 1;
+	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+		return 0;
+	return has_time(p, (size_t)(nl - p)) &&
+	    msginfo_field_len(nl + 1, (size_t)(end - nl - 1)) > 0;
 }
 
 size_t

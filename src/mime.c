@@ -600,6 +600,25 @@ split(struct mime_msg *m, int idx, const char *b, const char *deftype)
 	return seen;
 }
 
+/* The boundary a body uses: a line "--token" seen again later. */
+static char *
+guess_boundary(const char *body, size_t len)
+{
+	const char	*s, *e, *end = body + len;
+	size_t		 n;
+
+	for (s = body; s < end; s = e) {
+		e = eol(s, end);
+		n = (size_t)(e - s) - (e[-1] == '\n');
+		if (n < 4 || n > 72 || s[0] != '-' || s[1] != '-' ||
+		    memchr(s, ' ', n) != NULL || strspn(s, "-") >= n)
+			continue;
+		if (memmem(e, (size_t)(end - e), s, n) != NULL)
+			return xstrndup(s + 2, n - 2);
+	}
+	return NULL;
+}
+
 static int
 in_returned(const struct mime_msg *m, int idx)
 {
@@ -623,10 +642,25 @@ descend(struct mime_msg *m, int idx)
 		return;
 	}
 	if (strncmp(p->type, "multipart/", 10) == 0) {
-		if ((b = mime_param(ct, "boundary")) == NULL || *b == '\0' ||
-		    !split(m, idx, b, strcmp(p->type, "multipart/digest") ?
-		    "text/plain" : "message/rfc822")) {
+		b = mime_param(ct, "boundary");
+		if (b == NULL || *b == '\0' || !split(m, idx, b,
+		    strcmp(p->type, "multipart/digest") ? "text/plain" :
+		    "message/rfc822")) {
+			free(b);
+			/* the header names another boundary than the body
+			 * uses: take the one the body uses */
+			if ((b = guess_boundary(m->v[idx].raw,
+			    m->v[idx].rawlen)) != NULL &&
+			    split(m, idx, b, "text/plain")) {
+				note(m, "MIME boundary in the header does not "
+				    "match the body");
+				m->v[idx].multipart = 1;
+				free(b);
+				return;
+			}
 			p = &m->v[idx];
+			free(p->type);
+			p->type = xstrdup("text/plain");
 			/* a returned message is often cut short: no note */
 			if (!in_returned(m, idx))
 				note(m, "multipart without its boundary read "

@@ -180,6 +180,30 @@ fieldish(const struct line *l)
 	return 0;
 }
 
+/* A line that introduces the copy is set apart ("------ This is a copy
+ * of the message …", "Original message follows.", "Below is a copy of
+ * the original message:") or followed by header fields; a sentence that
+ * only mentions the original message ("The MTS-ID of the original message
+ * is: …") is neither. */
+static int
+cut_shape(const struct line *v, size_t n, size_t i)
+{
+	const struct line	*l = &v[i];
+	size_t			 a = 0, z = l->n;
+
+	while (a < z && (l->s[a] == ' ' || l->s[a] == '\t'))
+		a++;
+	while (z > a && (l->s[z - 1] == ' ' || l->s[z - 1] == '\t'))
+		z--;
+	if (a < z && strchr("-=*|#_[", l->s[a]) != NULL)
+		return 1;
+	if (z > a && strchr(":.-=*", l->s[z - 1]) != NULL)
+		return 1;
+	for (i++; i < n && blank(&v[i]); i++)
+		;
+	return i < n && msg_field(&v[i]);
+}
+
 static int
 is_cut(const struct line *v, size_t n, size_t i)
 {
@@ -188,11 +212,12 @@ is_cut(const struct line *v, size_t n, size_t i)
 
 	if (msg_field(l) && i + 1 < n && fieldish(&v[i + 1]))
 		return 1;
-	if (l->n > 100 || memchr(l->s, '@', l->n) != NULL)
+	if (l->n > 100 || memchr(l->s, '@', l->n) != NULL ||
+	    has_ci(l->s, l->n, "received at"))	/* Sendmail's first line */
 		return 0;
 	for (k = 0; k < sizeof cut_phrases / sizeof cut_phrases[0]; k++)
 		if (has_ci(l->s, l->n, cut_phrases[k]))
-			return 1;
+			return cut_shape(v, n, i);
 	return 0;
 }
 

@@ -1,0 +1,35 @@
+/*
+ * reason.h - a reason name from the words of a failure, when the
+ * knowledge base has no article written for that text.
+ *
+ * Input: the diagnostic text, its reply code, enhanced status and phase,
+ * and the reason the generic (status or code) article gave.  Output: a
+ * reason name of Sisimai's taxonomy.  The order of the tests follows
+ * Sisimai's: first the reasons that a text or a specific status names
+ * outright (mailboxfull, mesgtoobig, exceedlimit, suspend, hasmoved,
+ * norelaying, authfailure, userunknown, filtered, requireptr,
+ * notcompliantrfc, badreputation, rejected, hostunknown, spamdetected,
+ * toomanyconn, blocked: the first that fires wins); then the generic
+ * article's reason unless it is weak (onhold, or a status of detail 0);
+ * then the vaguer words (virusdetected, policyviolation, securityerror,
+ * systemerror, networkerror, expired, contenterror, systemfull,
+ * notaccept, mailererror); then the class of the status (X.6 content,
+ * X.7 security), a 50x reply (syntaxerror), a refusal at EHLO (blocked).
+ */
+#ifndef BOUNCEDOC_REASON_H
+#define BOUNCEDOC_REASON_H
+
+#include <stddef.h>
+
+#include "findings.h"
+
+/*
+ * Returns the reason for text[0..len) (not NUL-terminated): reply 0 and
+ * status "" when absent; current is the generic article's reason (or
+ * "onhold"/"undefined").  Returns a static string or current.
+ */
+const char	*reason_refine(const char *text, size_t len, int reply,
+		    const char *status, enum findings_phase phase,
+		    const char *current);
+
+#endif
