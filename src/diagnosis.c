@@ -93,9 +93,11 @@ diagnosis_run(const struct kb *kb, const char *text, size_t len,
 		add(out, kb_status_article(kb, f->status));
 	add(out, kb_code_article(kb, f->reply));
 	classify(out, f->reply, f->status[0] ? f->status : NULL);
-	/* no article written for this text: let its words name the reason */
+	/* no article written for this text (or only one for its wrapper,
+	 * which names no reason): let its words name the reason */
 	if (text != NULL && (out->narticles == 0 ||
-	    out->articles[0]->kind != KB_KIND_MATCH))
+	    out->articles[0]->kind != KB_KIND_MATCH ||
+	    strcmp(out->reason, "onhold") == 0))
 		out->reason = reason_refine(text, len, f->reply, f->status,
 		    f->phase, out->reason);
 }

@@ -292,9 +292,13 @@ rest_of(const struct line *l)
 	return i;
 }
 
+/* Appends line s[0..n) without its indentation (so that unfolding sees
+ * "550-5.7.1" continuations at the start of their lines). */
 static void
 append(char **b, size_t *bn, const char *s, size_t n)
 {
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
 	*b = xreallocarray(*b, *bn + n + 2, 1);
 	if (*bn > 0)
 		(*b)[(*bn)++] = '\n';
@@ -357,6 +361,18 @@ add_rcpt(struct prose *p, const char *a, size_t alen, char *diag,
 	r->line = line;
 }
 
+/* A decorated heading: "   ----- Transcript of session follows -----". */
+static int
+heading(const struct line *l)
+{
+	size_t	i = 0;
+
+	while (i < l->n && (l->s[i] == ' ' || l->s[i] == '\t'))
+		i++;
+	return l->n - i >= 6 && strchr("-=*#", l->s[i]) != NULL &&
+	    l->s[i + 1] == l->s[i] && l->s[i + 2] == l->s[i];
+}
+
 /* The block of the recipient on lead line i; marks its lines. */
 static void
 block(struct prose *p, struct line *v, size_t cut, size_t i, char *used)
@@ -371,9 +387,22 @@ block(struct prose *p, struct line *v, size_t cut, size_t i, char *used)
 		append(&b, &bn, v[i].s + r, v[i].n - r);
 		code = v[i].code;
 		first = 0;
-	} else
-		while (j < cut && blank(&v[j]) && j - i < 4)
+	} else {
+		/* the error text is in the next paragraph, maybe under a
+		 * heading ("----- Transcript of session follows -----") or
+		 * after the same address again ("<a@b>... Deferred: …") */
+		while (j < cut && (blank(&v[j]) || heading(&v[j])) &&
+		    j - i < 6)
 			j++;
+		if (j < cut && v[j].lead && same_addr(&v[i], &v[j]) &&
+		    (r = rest_of(&v[j])) < v[j].n) {
+			append(&b, &bn, v[j].s + r, v[j].n - r);
+			code = v[j].code;
+			line = j;
+			first = 0;
+			used[j++] = 1;
+		}
+	}
 	for (; j < cut && j - i < PROSE_MAX_BLOCK && !blank(&v[j]) &&
 	    !v[j].lead; j++) {
 		append(&b, &bn, v[j].s, v[j].n);

@@ -111,10 +111,12 @@ P(p_hostunknown, "host unknown", "unknown host", "host not found",
     "invalid domain", "unrouteable domain", "domain name not found",
     "unknown domain", "no mx record", "domain is not valid",
     "domain could not be found", "host or domain name not found",
-    "hostname lookup failed", "name or service not known");
+    "hostname lookup failed", "name or service not known",
+    "domain is not reachable");
 P(p_hostunknown_unless, "try again", "temporary", "timed out");
 P(p_spamdetected, "spam", "junk mail", "bulk mail", "unsolicited",
-    "bulk email", "looks like junk", "content rejected as");
+    "bulk email", "looks like junk", "content rejected as",
+    "message content rejected", ", ube", "ube,");
 P(p_toomanyconn, "too many connections", "too many recipients",
     "too many messages", "connection limit", "too many concurrent",
     "too many sessions", "connections from your", "receiving mail at a rate",
@@ -130,8 +132,8 @@ P(p_blocked, "blocked", "blacklist", "blocklist", "block list", "black list",
     "connection refused by", "helo", "ehlo", "rejected your ip",
     "invalid ip for sending", "host is not allowed", "service not available");
 P(p_virusdetected, "virus", "malware", "infected", "trojan", "worm found");
-P(p_policyviolation, "policy", "violat", "prohibited", "not allowed",
-    "not accepted", "message not allowed", "content not allowed");
+P(p_policyviolation, "policy", "violat", "prohibited",
+    "message not allowed", "content not allowed");
 P(p_securityerror, "authentication required", "must authenticate",
     "unauthenticated", "tls required", "encryption required",
     "must issue a starttls", "starttls", "security", "certificate",
@@ -148,7 +150,7 @@ P(p_networkerror, "no route to host", "connection refused",
     "dns", "mail loop", "too many hops", "hop count", "routing loop",
     "unable to connect", "could not connect", "connection reset",
     "loops back to myself", "host not found, try again", "network error",
-    "connection dropped", "maximum hop");
+    "connection dropped", "maximum hop", "lookup failure");
 P(p_expired, "expired", "too long", "retry time", "retry timeout",
     "gave up", "giving up", "maximum time", "time limit",
     "not delivered within", "no answer", "connection timed out",
@@ -245,7 +247,8 @@ weak_current(const char *current, const char *status)
 {
 	return strcmp(current, "onhold") == 0 ||
 	    strcmp(current, "undefined") == 0 || status[0] == '\0' ||
-	    strncmp(status + 1, ".0.", 3) == 0;
+	    strncmp(status + 1, ".0.", 3) == 0 ||
+	    strcmp(status + 1, ".5.0") == 0;
 }
 
 static const char *
@@ -282,7 +285,16 @@ reason_refine(const char *text, size_t len, int reply, const char *status,
 		    text[i];
 	low[len] = '\0';
 	if ((r = first(strong, sizeof strong / sizeof strong[0], low,
-	    status)) == NULL) {
+	    status)) != NULL) {
+		/* a recipient refused only after the data was sent is
+		 * known to the server: its filter said no */
+		if (strcmp(r, "userunknown") == 0 &&
+		    phase == FINDINGS_PHASE_DATA)
+			r = "filtered";
+	} else if (phase == FINDINGS_PHASE_MAIL && weak_current(current,
+	    status)) {
+		r = "rejected";	/* refused for the sender */
+	} else {
 		if (!weak_current(current, status))
 			r = current;
 		else if ((r = first(weak, sizeof weak / sizeof weak[0], low,
