@@ -209,6 +209,8 @@ view_json_article(FILE *fp, const struct kb_article *a)
 	int	first = 1;
 
 	putc('{', fp);
+	key(fp, "schema", &first);
+	fprintf(fp, "%d", JSON_SCHEMA_VERSION);
 	kv(fp, "id", a->id, &first);
 	kv(fp, "kind", kb_kind_name(a->kind), &first);
 	kv(fp, "code", a->code, &first);
@@ -251,9 +253,9 @@ group_node(FILE *fp, const struct recset *rs, const struct group *g,
 	kv(fp, "provider", g->provider, &first);
 	key(fp, "count", &first);
 	fprintf(fp, "%zu", g->count);
-	key(fp, "temporary", &first);
+	key(fp, "temporary_count", &first);
 	fprintf(fp, "%zu", g->temporary);
-	key(fp, "permanent", &first);
+	key(fp, "permanent_count", &first);
 	fprintf(fp, "%zu", g->permanent);
 	kv(fp, "first", g->first, &first);
 	kv(fp, "last", g->last, &first);

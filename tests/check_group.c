@@ -404,12 +404,13 @@ START_TEST(summary_json)
 	ck_assert_ptr_eq(strstr(out, "{\"schema\":1,\"level\":\"all\","
 	    "\"reason\":null,\"reply_code\":null,\"enhanced_status\":null,"
 	    "\"domain\":null,"), out);
-	ck_assert_ptr_nonnull(strstr(out, "\"count\":7,\"temporary\":2,"
-	    "\"permanent\":5,\"first\":\"2026-11-27T23:00:00Z\","));
+	ck_assert_ptr_nonnull(strstr(out, "\"count\":7,\"temporary_count\":2,"
+	    "\"permanent_count\":5,\"first\":\"2026-11-27T23:00:00Z\","));
 	ck_assert_ptr_nonnull(strstr(out, "{\"schema\":1,\"level\":\"domain\","
 	    "\"reason\":\"userunknown\",\"reply_code\":\"550\","
 	    "\"enhanced_status\":\"5.1.1\",\"domain\":\"example.com\","
-	    "\"provider\":null,\"count\":3,\"temporary\":0,\"permanent\":3,"
+	    "\"provider\":null,\"count\":3,\"temporary_count\":0,"
+	    "\"permanent_count\":3,"
 	    "\"first\":\"2026-11-28T08:30:00Z\","
 	    "\"last\":\"2026-11-28T09:30:00Z\",\"article\":{\"id\":\"t-user\","
 	    "\"kind\":\"match\",\"title\":\"Mailbox unknown\","

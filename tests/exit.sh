@@ -1,0 +1,89 @@
+#!/bin/sh
+# exit.sh - the exit status is the same in every output mode: 0 no
+# failure, 1 only temporary failures, 3 a permanent failure, 2 a usage
+# error or an input that could not be read (bouncedoc(1), EXIT STATUS).
+# Prints TAP.
+: "${BOUNCEDOC:=./bouncedoc}"
+: "${srcdir:=.}"
+data="$srcdir/tests/data/exit"
+n=0
+fails=0
+bd() { ${BOUNCEDOC_WRAP:-} "$BOUNCEDOC" "$@"; }
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+# check DESCRIPTION EXPECTED_STATUS ARGS...: runs bouncedoc ARGS
+check() {
+	desc=$1 want=$2
+	shift 2
+	n=$((n + 1))
+	bd "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	got=$?
+	if [ "$got" = "$want" ]; then
+		echo "ok $n - $desc: exit $want"
+	else
+		echo "not ok $n - $desc: exit $got, want $want"
+		sed 's/^/# /' "$tmp/err" | head -5
+		fails=$((fails + 1))
+	fi
+}
+
+# has DESCRIPTION STRING: the last run's stdout holds STRING
+has() {
+	n=$((n + 1))
+	if grep -qF -- "$2" "$tmp/out"; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1: '$2' not in the output"
+		sed 's/^/# /' "$tmp/out" | head -10
+		fails=$((fails + 1))
+	fi
+}
+
+missing="$tmp/no-such-file.log"
+
+# Each mode (the default is the report when stdout is not a terminal)
+# against each kind of input.
+for mode in default --report --summary --json "--summary --json"; do
+	if [ "$mode" = default ]; then set --; else set -- $mode; fi
+	check "$mode, no failure" 0 "$@" "$data/none.txt"
+	check "$mode, only temporary failures" 1 "$@" "$data/temp.txt"
+	check "$mode, a permanent failure" 3 "$@" "$data/perm.txt"
+	check "$mode, an unreadable file" 2 "$@" "$missing"
+	check "$mode, a permanent failure and an unreadable file" 2 "$@" \
+	    "$data/perm.txt" "$missing"
+	check "$mode, a bad option" 2 "$@" --no-such-option "$data/none.txt"
+	check "$mode, empty stdin" 0 "$@" -
+done
+
+# The readable input is still shown when another cannot be read.
+check "report of a readable file next to a missing one" 2 \
+    "$data/perm.txt" "$missing"
+has "the readable file is reported" \
+    "Bounce report: 2 failures (1 temporary, 1 permanent)"
+n=$((n + 1))
+if grep -qF "no-such-file.log" "$tmp/err"; then
+	echo "ok $n - the missing file is named on stderr"
+else
+	echo "not ok $n - the missing file is named on stderr"
+	fails=$((fails + 1))
+fi
+check "the JSON of a readable file next to a missing one" 2 --json \
+    "$data/temp.txt" "$missing"
+has "its record is written" '"reply_code":"421"'
+
+# Other usage errors.
+check "--report with --json" 2 --report --json "$data/none.txt"
+check "a bad --color" 2 --color=maybe "$data/none.txt"
+check "a --kb-dir that does not exist" 2 --kb-dir "$tmp/none" \
+    "$data/none.txt"
+check "a --kb-dir with a bad stanza, no failure found" 2 \
+    --kb-dir "$data/kb" "$data/none.txt"
+
+# --explain: 0 recognised, 1 nothing recognised.
+check "--explain a code" 0 --explain 550
+check "--explain text without a code" 1 --explain 'all is well'
+check "--explain --json text without a code" 1 --json --explain 'all is well'
+
+echo "1..$n"
+[ "$fails" -eq 0 ]
