@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,12 +33,13 @@
 #include "view_json.h"
 #include "view_report.h"
 #include "view_text.h"
+#include "view_tui.h"
 #include "xalloc.h"
 
 enum mode { MODE_FILES, MODE_EXPLAIN, MODE_CHECK_KB, MODE_LIST_KB };
 enum color { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 /* How records are shown; VIEW_AUTO is decided by pick_view(). */
-enum view { VIEW_AUTO = 0, VIEW_REPORT, VIEW_SUMMARY };
+enum view { VIEW_AUTO = 0, VIEW_REPORT, VIEW_SUMMARY, VIEW_TUI };
 
 struct opts {
 	enum mode	 mode;
@@ -53,6 +55,7 @@ struct opts {
 
 enum {
 	OPT_CHECK_KB = 256, OPT_LIST_KB, OPT_KB_DIR, OPT_COLOR, OPT_NO_USER_KB,
+	OPT_TUI,
 };
 
 static const struct option longopts[] = {
@@ -60,6 +63,7 @@ static const struct option longopts[] = {
 	{ "json",	no_argument,		NULL, 'j' },
 	{ "report",	no_argument,		NULL, 'r' },
 	{ "summary",	no_argument,		NULL, 's' },
+	{ "tui",	no_argument,		NULL, OPT_TUI },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "all",	no_argument,		NULL, 'a' },
 	{ "check-kb",	no_argument,		NULL, OPT_CHECK_KB },
@@ -86,6 +90,8 @@ static const char usage_text[] =
 "  -r, --report         plain-text report: failures grouped by reason, code\n"
 "                       and domain (the default when output is not a terminal)\n"
 "  -s, --summary        the grouped counts only, one line per group\n"
+"      --tui            the interactive screen (the default when output is\n"
+"                       a terminal); keys: see bouncedoc(1), KEYS\n"
 "  -j, --json           write JSON Lines instead of text (with --summary: the\n"
 "                       groups)\n"
 "  -v, --verbose        show every article in full; in the report, every\n"
@@ -152,6 +158,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 's':
 			o->view = VIEW_SUMMARY;
+			break;
+		case OPT_TUI:
+			o->view = VIEW_TUI;
 			break;
 		case 'v':
 			o->verbose = 1;
@@ -318,12 +327,46 @@ run_list_kb(const struct opts *o, const struct kb *kb)
 	return 0;
 }
 
-/* The view for records: the one asked for, else the report (stdout is
- * not a terminal, or no TUI). */
+/* The view for records: the one asked for, else the TUI on a terminal,
+ * else the report. */
 static enum view
 pick_view(const struct opts *o)
 {
-	return o->view != VIEW_AUTO ? o->view : VIEW_REPORT;
+	if (o->view != VIEW_AUTO)
+		return o->view;
+	return !o->json && isatty(STDOUT_FILENO) ? VIEW_TUI : VIEW_REPORT;
+}
+
+/*
+ * The interactive view.  Returns the exit status, or -1 when there is no
+ * usable terminal (the caller shows the report instead).  Ends the
+ * program itself when the user ended it with a signal, or when the
+ * reader thread could not be stopped (it still uses kb).
+ */
+static int
+run_tui(const struct opts *o, const struct kb *kb, int argc, char **argv,
+    struct diag *d)
+{
+	struct view_tui_result	res;
+	int			rc;
+
+	view_tui_run(kb, argv, (size_t)argc, o->color == COLOR_ALWAYS ?
+	    VIEW_TUI_COLOR_ALWAYS : o->color == COLOR_NEVER ?
+	    VIEW_TUI_COLOR_NEVER : VIEW_TUI_COLOR_AUTO, d, &res);
+	diag_flush(d);
+	if (res.error)
+		return -1;
+	rc = res.failed ? 2 : res.permanent > 0 ? 3 : res.temporary > 0 ? 1 :
+	    0;
+	if (res.signal != 0) {
+		signal(res.signal, SIG_DFL);
+		raise(res.signal);
+	}
+	if (res.abandoned) {
+		fflush(NULL);
+		_exit(rc);
+	}
+	return rc;
 }
 
 static void
@@ -360,6 +403,9 @@ run_files(const struct opts *o, const struct kb *kb, int argc, char **argv,
 	char			*stdin_only[] = { (char *)"-" };
 	int			 i, failed = 0, rc;
 
+	if (pick_view(o) == VIEW_TUI &&
+	    (rc = run_tui(o, kb, argc, argv, d)) != -1)
+		return rc;
 	if (argc == 0) {
 		if (isatty(STDIN_FILENO))
 			fputs("bouncedoc: paste a bounce, then press Ctrl-D\n",

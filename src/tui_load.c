@@ -1,0 +1,210 @@
+/*
+ * tui_load.c - the reader thread of the terminal UI (see tui_load.h).
+ *
+ * Ownership: the thread owns its private recset and diag while reading a
+ * path; the "ready" recset and diag are shared and guarded by the mutex;
+ * the UI owns what tui_load_take() gives it.  Records move by value (their
+ * strings change owner, nothing is copied) and their source names are
+ * interned again in the receiving set, because the names belong to a set.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diag.h"
+#include "input.h"
+#include "kb.h"
+#include "record.h"
+#include "tui_load.h"
+#include "xalloc.h"
+
+struct tui_load {
+	pthread_t		 thread;
+	pthread_mutex_t		 lock;
+	const struct kb		*kb;
+	char *const		*paths;
+	size_t			 npaths;
+	/* shared, under lock */
+	struct recset		 ready;
+	struct diag		 msgs;
+	size_t			 path;
+	size_t			 records;
+	int			 done;		/* read every path */
+	int			 exited;	/* finished or cancelled */
+	int			 failed;
+};
+
+void
+tui_load_move(struct recset *to, struct recset *from)
+{
+	struct record	*r;
+	size_t		 i;
+
+	for (i = 0; i < from->n; i++) {
+		r = recset_add(to);
+		*r = from->v[i];
+		if (r->source != NULL)
+			r->source = recset_intern(to, r->source);
+	}
+	/* the records' fields now belong to to: free only the shells */
+	free(from->v);
+	for (i = 0; i < from->nnames; i++)
+		free(from->names[i]);
+	free(from->names);
+	memset(from, 0, sizeof *from);
+}
+
+static void
+move_msgs(struct diag *to, struct diag *from)
+{
+	size_t	i;
+
+	for (i = 0; i < from->n; i++)
+		diag_add(to, "%s", from->msg[i]);
+	diag_release(from);
+	diag_init(from);
+}
+
+/* Runs when the reader ends, normally or cancelled. */
+static void
+reader_exit(void *arg)
+{
+	struct tui_load	*l = arg;
+
+	pthread_mutex_lock(&l->lock);
+	l->exited = 1;
+	pthread_mutex_unlock(&l->lock);
+}
+
+static void *
+reader(void *arg)
+{
+	struct tui_load	*l = arg;
+	struct recset	 rs;
+	struct diag	 d;
+	size_t		 i, n;
+	int		 rc, old;
+
+	pthread_cleanup_push(reader_exit, l);
+	for (i = 0; i < l->npaths; i++) {
+		recset_init(&rs);
+		diag_init(&d);
+		rc = input_load(l->paths[i], &rs, l->kb, &d);
+		/* no cancellation while the shared state is half changed */
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+		pthread_mutex_lock(&l->lock);
+		n = rs.n;
+		tui_load_move(&l->ready, &rs);
+		move_msgs(&l->msgs, &d);
+		l->records += n;
+		l->failed |= rc == -1;
+		l->path = i + 1;
+		pthread_mutex_unlock(&l->lock);
+		diag_release(&d);
+		pthread_setcancelstate(old, NULL);
+	}
+	pthread_mutex_lock(&l->lock);
+	l->done = 1;
+	pthread_mutex_unlock(&l->lock);
+	pthread_cleanup_pop(1);
+	return NULL;
+}
+
+struct tui_load *
+tui_load_start(const struct kb *kb, char *const *paths, size_t npaths)
+{
+	struct tui_load	*l = xcalloc(1, sizeof *l);
+	sigset_t	 all, old;
+	int		 rc;
+
+	l->kb = kb;
+	l->paths = paths;
+	l->npaths = npaths;
+	recset_init(&l->ready);
+	diag_init(&l->msgs);
+	pthread_mutex_init(&l->lock, NULL);
+	/* the thread inherits this mask: signals go to the UI thread */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&l->thread, NULL, reader, l);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		pthread_mutex_destroy(&l->lock);
+		diag_release(&l->msgs);
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+size_t
+tui_load_take(struct tui_load *l, struct recset *rs, struct diag *d)
+{
+	size_t	n;
+
+	pthread_mutex_lock(&l->lock);
+	n = l->ready.n;
+	if (n > 0)
+		tui_load_move(rs, &l->ready);
+	if (l->msgs.n > 0)
+		move_msgs(d, &l->msgs);
+	pthread_mutex_unlock(&l->lock);
+	return n;
+}
+
+void
+tui_load_progress(struct tui_load *l, struct tui_load_progress *p)
+{
+	pthread_mutex_lock(&l->lock);
+	p->done = l->done;
+	p->path = l->path;
+	p->npaths = l->npaths;
+	p->records = l->records;
+	p->failed = l->failed;
+	pthread_mutex_unlock(&l->lock);
+}
+
+/* Waits up to ms milliseconds for the reader to end. */
+static int
+wait_exited(struct tui_load *l, int ms)
+{
+	struct timespec	ts = { 0, 10 * 1000 * 1000 };
+	int		exited = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&l->lock);
+		exited = l->exited;
+		pthread_mutex_unlock(&l->lock);
+		if (exited || ms <= 0)
+			break;
+		nanosleep(&ts, NULL);
+		ms -= 10;
+	}
+	return exited;
+}
+
+int
+tui_load_stop(struct tui_load *l)
+{
+	if (l == NULL)
+		return 0;
+	if (!wait_exited(l, 0)) {
+		pthread_cancel(l->thread);
+		/* it stops at its next read; a long regex run may hold it a
+		 * little longer, but not forever */
+		if (!wait_exited(l, 1000))
+			return -1;
+	}
+	if (pthread_join(l->thread, NULL) != 0)
+		return -1;
+	pthread_mutex_destroy(&l->lock);
+	recset_release(&l->ready);
+	diag_release(&l->msgs);
+	free(l);
+	return 0;
+}
