@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,20 +249,63 @@ not_failure(struct record *r, const char *reason)
 	r->diagnosis.temporary = 0;
 }
 
+/* Codes the strict finder leaves alone because of what surrounds them:
+ * "ERROR_CODE :5.2.1", "ResponseCode 421,".  Only for a diagnostic with
+ * no code at all; a reply code only right after the word "code". */
+static void
+lenient_codes(struct record *r)
+{
+	const char	*t = r->diagnostic, *p, *q;
+	struct findings	 f;
+	size_t		 n, k;
+
+	if (t == NULL || findings_scan(t, strlen(t), &f) > 0 ||
+	    r->status[0] != '\0' || r->reply[0] != '\0')
+		return;
+	for (p = t; *p != '\0'; p++) {
+		if (p > t && (isdigit((unsigned char)p[-1]) || p[-1] == '.'))
+			continue;
+		n = strlen(p);
+		if ((p[0] == '4' || p[0] == '5') && r->status[0] == '\0' &&
+		    (k = findings_status_len(p, n)) > 0 && k < sizeof r->status
+		    && !isdigit((unsigned char)p[k]) && p[k] != '.') {
+			memcpy(r->status, p, k);
+			r->status[k] = '\0';
+		}
+		for (q = p; q > t && (q[-1] == ' ' || q[-1] == ':'); q--)
+			;
+		if (r->reply[0] == '\0' && q < p && q - t >= 4 &&
+		    strncasecmp(q - 4, "code", 4) == 0 &&
+		    findings_reply_len(p, n) == 3 &&
+		    !isdigit((unsigned char)p[3])) {
+			memcpy(r->reply, p, 3);
+			r->reply[3] = '\0';
+		}
+	}
+}
+
 static void
 finish(struct msg *g, struct record *r)
 {
 	size_t	i;
 
 	if (r->diagnostic != NULL) {
-		for (i = 0; r->diagnostic[i] != '\0'; i++)
+		for (i = 0; r->diagnostic[i] != '\0'; i++) {
 			if (r->diagnostic[i] == '\n' ||
 			    r->diagnostic[i] == '\r' ||
 			    r->diagnostic[i] == '\t')
 				r->diagnostic[i] = ' ';
+			/* "ERROR_CODE :550": a code glued to its colon */
+			if (i > 0 && r->diagnostic[i - 1] == ' ' &&
+			    r->diagnostic[i] == ':' &&
+			    findings_reply_len(r->diagnostic + i + 1,
+			    strlen(r->diagnostic + i + 1)) > 0)
+				r->diagnostic[i] = ' ';
+		}
 		if (r->remote_host == NULL)
 			r->remote_host = msginfo_remote_host(r->diagnostic);
 	}
+	lenient_codes(r);
 	record_diagnose(r, g->kb);
 	if (r->action != NULL && (strcmp(r->action, "delivered") == 0 ||
 	    strcmp(r->action, "relayed") == 0 ||

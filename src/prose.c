@@ -403,8 +403,16 @@ block(struct prose *p, struct line *v, size_t cut, size_t i, char *used)
 			used[j++] = 1;
 		}
 	}
-	for (; j < cut && j - i < PROSE_MAX_BLOCK && !blank(&v[j]) &&
-	    !v[j].lead; j++) {
+	for (; j < cut && j - i < PROSE_MAX_BLOCK && !v[j].lead; j++) {
+		if (blank(&v[j])) {
+			/* "For the following reason:" introduces the next
+			 * paragraph */
+			if (bn == 0 || b[bn - 1] != ':')
+				break;
+			while (j + 1 < cut && blank(&v[j + 1]))
+				j++;
+			continue;
+		}
 		append(&b, &bn, v[j].s, v[j].n);
 		used[j] = 1;
 		if (v[j].code && !code)
@@ -431,6 +439,8 @@ paragraph(const struct line *v, size_t cut, size_t i, unsigned long *first)
 		z++;
 	*first = i;
 	for (k = a; k <= z; k++) {
+		if (heading(&v[k]))
+			continue;
 		append(&b, &bn, v[k].s, v[k].n);
 		if (v[k].code && !v[*first].code)
 			*first = k;
