@@ -126,6 +126,37 @@ for f in id code status match provider bounce reason title explain remedy \
 	fi
 done
 
+# The bash completion offers the options of --help.
+if command -v bash >/dev/null 2>&1; then
+	comp=$(bash -c '. "$1"; COMP_WORDS=("$2" --su); COMP_CWORD=1;
+	    _bouncedoc; echo "${COMPREPLY[*]}"; COMP_WORDS=("$2" --);
+	    _bouncedoc; echo "${COMPREPLY[*]}"; COMP_WORDS=("$2" --color "");
+	    COMP_CWORD=2; _bouncedoc; echo "${COMPREPLY[*]}"' sh \
+	    "$srcdir/completions/bouncedoc" "$BOUNCEDOC" 2>&1)
+	if [ "$(printf '%s\n' "$comp" | sed -n 1p)" = --summary ]; then
+		pass "completion of --su is --summary"
+	else
+		fail "completion of --su is --summary: '$comp'"
+	fi
+	cut -d, -f2 "$tmp/help.opts" | LC_ALL=C sort >"$tmp/want"
+	printf '%s\n' "$comp" | sed -n 2p | tr ' ' '\n' | LC_ALL=C sort \
+	    >"$tmp/got"
+	if cmp -s "$tmp/want" "$tmp/got"; then
+		pass "completion of -- offers every long option"
+	else
+		fail "completion of -- offers every long option"
+	fi
+	if [ "$(printf '%s\n' "$comp" | sed -n 3p)" = "auto always never" ]
+	then
+		pass "completion of --color offers auto always never"
+	else
+		fail "completion of --color offers auto always never"
+	fi
+else
+	n=$((n + 1))
+	echo "ok $n # SKIP bash is not installed"
+fi
+
 # mandoc, when installed, finds nothing to warn about.
 if command -v mandoc >/dev/null 2>&1; then
 	for m in "$man1" "$man5"; do
