@@ -40,6 +40,9 @@ diag_push(struct diag *d, char *msg)
 	d->msg[d->n++] = msg;
 }
 
+static char	*vformat(const char *, va_list)
+		    __attribute__((format(printf, 1, 0)));
+
 static char *
 vformat(const char *fmt, va_list ap)
 {

@@ -458,7 +458,8 @@ node_split(struct group *g, const struct build *b, enum group_level level)
 	}
 	for (i = 0; i < g->nchild; i++)
 		node_split(&g->child[i], b, level + 1);
-	qsort(g->child, g->nchild, sizeof *g->child, group_cmp);
+	if (g->nchild > 1)
+		qsort(g->child, g->nchild, sizeof *g->child, group_cmp);
 }
 
 void

@@ -170,7 +170,8 @@ load_dir(const char *path, struct recset *rs, const struct kb *kb,
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(dp);
-	qsort(names, n, sizeof *names, cmpstr);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmpstr);
 	for (i = 0; i < n; i++) {
 		sub = xasprintf("%s/%s", path, names[i]);
 		if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode))

@@ -659,6 +659,15 @@ stanza_end(struct kb *kb, struct stanza *st, struct diag *d)
 	return bad;
 }
 
+/* Is p[0..n) empty or only blanks?  (p need not be NUL-terminated.) */
+static int
+blank(const char *p, size_t n)
+{
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	return n == 0;
+}
+
 size_t
 kb_load_text(struct kb *kb, const char *name, const char *text, size_t len,
     struct diag *d)
@@ -682,7 +691,7 @@ kb_load_text(struct kb *kb, const char *name, const char *text, size_t len,
 			if (st.line == 0)
 				st.line = line;
 			stanza_error(&st, line, xstrdup("NUL byte in line"));
-		} else if (n == 0 || strspn(p, " \t") >= n) {
+		} else if (blank(p, n)) {
 			bad += stanza_end(kb, &st, d);
 			st.name = name;
 		} else if (p[0] == '#')
@@ -741,7 +750,8 @@ load_dir_files(struct kb *kb, const char *dir, int quiet_missing,
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(dp);
-	qsort(names, n, sizeof *names, cmpstr);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmpstr);
 	for (i = 0; i < n; i++) {
 		path = xasprintf("%s/%s", dir, names[i]);
 		r = kb_load_file(kb, path, d);
