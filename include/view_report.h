@@ -20,6 +20,9 @@
 
 /* Domains listed under one reply code unless o->verbose. */
 #define VIEW_REPORT_DOMAINS	10
+/* The summary shows its time columns only if this many columns are left
+ * for the names. */
+#define VIEW_REPORT_NAMES	28
 
 /*
  * The report: a headline (failures, temporary and permanent, the period),
@@ -31,9 +34,10 @@ void	view_report(FILE *fp, const struct recset *rs,
 	    const struct group_tree *t, const struct view_text_opts *o);
 
 /*
- * The summary: one line per group (count, first and last time, reason,
- * codes or domain, and the article title or provider), as a table.  The
- * time columns are left out when o->width is under 64.
+ * The summary: the headline of the report, then one line per group
+ * (count, first and last time, reason, codes or domain, and the article
+ * title or provider), as a table.  Times show the clock alone when all
+ * are on one day, else month and day too, else the year too.
  */
 void	view_report_summary(FILE *fp, const struct recset *rs,
 	    const struct group_tree *t, const struct view_text_opts *o);

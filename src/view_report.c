@@ -156,19 +156,22 @@ codes_label(const struct group *g)
 
 /* ------------------------------------------------------------ report */
 
+/* "Bounce report: 3 failures (1 temporary, 2 permanent)" and the period. */
 static void
-report_headline(FILE *fp, const struct group_tree *t,
+headline(FILE *fp, const struct group_tree *t, const char *what,
     const struct view_text_opts *o)
 {
 	const struct group	*g = &t->root;
 	char			*h, *a, *b;
 
 	if (g->count == 0) {
-		heading(fp, "Bounce report: no failure found", o);
+		h = xasprintf("%s: no failure found", what);
+		heading(fp, h, o);
+		free(h);
 		return;
 	}
-	h = xasprintf("Bounce report: %zu failure%s (%zu temporary, %zu "
-	    "permanent)", g->count, g->count == 1 ? "" : "s", g->temporary,
+	h = xasprintf("%s: %zu failure%s (%zu temporary, %zu permanent)",
+	    what, g->count, g->count == 1 ? "" : "s", g->temporary,
 	    g->permanent);
 	heading(fp, h, o);
 	free(h);
@@ -364,7 +367,7 @@ void
 view_report(FILE *fp, const struct recset *rs, const struct group_tree *t,
     const struct view_text_opts *o)
 {
-	report_headline(fp, t, o);
+	headline(fp, t, "Bounce report", o);
 	if (t->root.count == 0)
 		return;
 	report_groups(fp, t, o);
@@ -374,12 +377,68 @@ view_report(FILE *fp, const struct recset *rs, const struct group_tree *t,
 
 /* ------------------------------------------------------------ summary */
 
+/*
+ * How much of a time the summary shows: the clock alone when every time
+ * of the tree is on one day, then month and day, then (times over several
+ * years, or one that cannot be read) the year too.
+ */
+enum span { SPAN_CLOCK, SPAN_DAY, SPAN_FULL };
+
 struct table {
 	FILE				*fp;
 	const struct view_text_opts	*o;
 	int				 cw;	/* count column */
-	int				 times;	/* show first/last */
+	int				 tw;	/* time columns, 0: none */
+	enum span			 span;
 };
+
+struct span_scan {
+	struct group_time	ref;
+	int			have;
+	enum span		span;
+};
+
+static void
+span_of(const struct group *g, struct span_scan *sc)
+{
+	const char		*ts[2] = { g->first, g->last };
+	struct group_time	 t;
+	size_t			 i;
+
+	for (i = 0; i < 2; i++) {
+		if (ts[i] == NULL)
+			continue;
+		if (group_time_parse(ts[i], &t) == -1 ||
+		    (sc->have && t.year != sc->ref.year))
+			sc->span = SPAN_FULL;
+		else if (!sc->have) {
+			sc->ref = t;
+			sc->have = 1;
+		} else if ((t.mon != sc->ref.mon || t.day != sc->ref.day) &&
+		    sc->span < SPAN_DAY)
+			sc->span = SPAN_DAY;
+	}
+	for (i = 0; i < g->nchild; i++)
+		span_of(&g->child[i], sc);
+}
+
+/* One time cell of the summary. */
+static void
+time_cell(const struct table *tb, const char *s, char *buf, size_t size)
+{
+	static const char	 mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	struct group_time	 t;
+
+	if (s == NULL)
+		snprintf(buf, size, "-");
+	else if (tb->span == SPAN_FULL || group_time_parse(s, &t) == -1)
+		group_time_format(s, buf, size);
+	else if (tb->span == SPAN_DAY)
+		snprintf(buf, size, "%.3s %2d %02d:%02d", mon + 3 * (t.mon - 1),
+		    t.day, t.hour, t.min);
+	else
+		snprintf(buf, size, "%02d:%02d", t.hour, t.min);
+}
 
 /* One row: count, times, then label at depth, cut at the width. */
 static void
@@ -392,12 +451,11 @@ row(const struct table *tb, size_t count, const struct group *g,
 
 	fprintf(tb->fp, "%*zu", tb->cw, count);
 	col = tb->cw;
-	if (tb->times) {
-		group_time_format(g ? g->first : NULL, first, sizeof first);
-		group_time_format(g ? g->last : NULL, last, sizeof last);
-		fprintf(tb->fp, "  %-*s  %-*s", GROUP_TIME_LEN, first,
-		    GROUP_TIME_LEN, last);
-		col += 4 + 2 * GROUP_TIME_LEN;
+	if (tb->tw > 0) {
+		time_cell(tb, g ? g->first : NULL, first, sizeof first);
+		time_cell(tb, g ? g->last : NULL, last, sizeof last);
+		fprintf(tb->fp, "  %-*s  %-*s", tb->tw, first, tb->tw, last);
+		col += 4 + 2 * tb->tw;
 	}
 	fprintf(tb->fp, "  %*s", 2 * depth, "");
 	col += 2 + 2 * depth;
@@ -475,25 +533,31 @@ void
 view_report_summary(FILE *fp, const struct recset *rs,
     const struct group_tree *t, const struct view_text_opts *o)
 {
-	struct table	 tb;
-	const struct group *r;
-	size_t		 i, j;
-	char		 buf[64], *l;
+	static const int	 tws[] = { 5, 12, GROUP_TIME_LEN };
+	struct table		 tb;
+	struct span_scan	 sc;
+	const struct group	*r;
+	size_t			 i, j;
+	char			 buf[64], *l;
 
 	(void)rs;
+	headline(fp, t, "Bounce summary", o);
+	if (t->root.count == 0)
+		return;
+	memset(&sc, 0, sizeof sc);
+	span_of(&t->root, &sc);
 	tb.fp = fp;
 	tb.o = o;
 	tb.cw = ndigits(t->root.count) < 5 ? 5 : ndigits(t->root.count);
-	tb.times = o->width >= 64;
-	fprintf(fp, "%*s", tb.cw, "count");
-	if (tb.times)
-		fprintf(fp, "  %-*s  %-*s", GROUP_TIME_LEN, "first",
-		    GROUP_TIME_LEN, "last");
+	tb.span = sc.span;
+	tb.tw = tws[sc.span];
+	/* The times only when they leave room for the names. */
+	if (o->width - (tb.cw + 6 + 2 * tb.tw) < VIEW_REPORT_NAMES)
+		tb.tw = 0;
+	fprintf(fp, "\n%*s", tb.cw, "count");
+	if (tb.tw > 0)
+		fprintf(fp, "  %-*s  %-*s", tb.tw, "first", tb.tw, "last");
 	fputs("  reason / codes / domain\n", fp);
-	l = xasprintf("all: %zu temporary, %zu permanent",
-	    t->root.temporary, t->root.permanent);
-	row(&tb, t->root.count, &t->root, 0, l);
-	free(l);
 	for (i = 0; i < t->root.nchild; i++) {
 		r = &t->root.child[i];
 		split(buf, sizeof buf, r);

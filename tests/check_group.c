@@ -354,18 +354,20 @@ START_TEST(report_verbose_details)
 END_TEST
 
 static const char want_summary[] =
-"count  first             last              reason / codes / domain\n"
-"    7  2026-11-27 23:00  2026-11-28 11:00  all: 2 temporary, 5 permanent\n"
-"    5  2026-11-28 08:30  2026-11-28 11:00  userunknown (permanent)\n"
-"    4  2026-11-28 08:30  2026-11-28 11:00    550 5.1.1  Mailbox unknown\n"
-"    3  2026-11-28 08:30  2026-11-28 09:30      example.com\n"
-"    1  2026-11-28 11:00  2026-11-28 11:00      example.org\n"
-"    1  -                 -                   550  Mailbox unknown\n"
-"    1  -                 -                     x.test\n"
-"    2  2026-11-27 23:00  2026-11-27 23:00  ratelimited (temporary)\n"
-"    2  2026-11-27 23:00  2026-11-27 23:00    421 4.7.0  Sending too fast\n"
-"    1  -                 -                     (recipient unknown) (Example...\n"
-"    1  2026-11-27 23:00  2026-11-27 23:00      aol.example (Example Mail)\n";
+"Bounce summary: 7 failures (2 temporary, 5 permanent)\n"
+"Period: 2026-11-27T23:00:00Z to Sat, 28 Nov 2026 11:00:00 +0000\n"
+"\n"
+"count  first         last          reason / codes / domain\n"
+"    5  Nov 28 08:30  Nov 28 11:00  userunknown (permanent)\n"
+"    4  Nov 28 08:30  Nov 28 11:00    550 5.1.1  Mailbox unknown\n"
+"    3  Nov 28 08:30  Nov 28 09:30      example.com\n"
+"    1  Nov 28 11:00  Nov 28 11:00      example.org\n"
+"    1  -             -               550  Mailbox unknown\n"
+"    1  -             -                 x.test\n"
+"    2  Nov 27 23:00  Nov 27 23:00  ratelimited (temporary)\n"
+"    2  Nov 27 23:00  Nov 27 23:00    421 4.7.0  Sending too fast\n"
+"    1  -             -                 (recipient unknown) (Example Mail)\n"
+"    1  Nov 27 23:00  Nov 27 23:00      aol.example (Example Mail)\n";
 
 START_TEST(summary_text)
 {
@@ -382,12 +384,56 @@ START_TEST(summary_narrow)
 	struct view_text_opts	 o = { 0, 50, 0 };
 	char			*out = capture(run_summary, &o);
 
+	/* 50 - (5 + 6 + 2 * 12) leaves 15 columns: no times */
 	ck_assert_ptr_eq(strstr(out,
+	    "Bounce summary: 7 failures (2 temporary, 5 permanent)\n"
+	    "Period: 2026-11-27T23:00:00Z to Sat, 28 Nov 2026 11:00:00 +0000\n"
+	    "\n"
 	    "count  reason / codes / domain\n"
-	    "    7  all: 2 temporary, 5 permanent\n"
 	    "    5  userunknown (permanent)\n"
 	    "    4    550 5.1.1  Mailbox unknown\n"), out);
 	free(out);
+}
+END_TEST
+
+/* Times all on one day show the clock alone; over years, the date. */
+START_TEST(summary_time_span)
+{
+	static const char *const when[][2] = {
+		{ "2026-11-28T09:14:02Z", "2026-11-28T17:05:59+01:00" },
+		{ "2025-12-31T23:59:00Z", "2026-01-01T00:01:00Z" },
+	};
+	static const char *const want[] = {
+	    "\ncount  first  last   reason / codes / domain\n"
+	    "    2  09:14  17:05  ratelimited (temporary)\n",
+	    "\ncount  first             last              reason / codes / "
+	    "domain\n"
+	    "    2  2025-12-31 23:59  2026-01-01 00:01  ratelimited "
+	    "(temporary)\n" };
+	struct view_text_opts	 o = { 0, 78, 0 };
+	struct recset		 e;
+	struct group_tree	 t;
+	struct record		*r;
+	char			*buf = NULL;
+	size_t			 len = 0, i;
+	FILE			*fp;
+
+	recset_init(&e);
+	for (i = 0; i < 2; i++) {
+		r = recset_add(&e);
+		r->recipient = xstrdup("x@aol.example");
+		r->time = xstrdup(when[_i][i]);
+		r->diagnostic = xstrdup("421 4.7.0 slow down");
+		record_diagnose(r, kb);
+	}
+	group_build(&t, &e);
+	fp = open_memstream(&buf, &len);
+	view_report_summary(fp, &e, &t, &o);
+	fclose(fp);
+	ck_assert_ptr_nonnull(strstr(buf, want[_i]));
+	free(buf);
+	group_release(&t);
+	recset_release(&e);
 }
 END_TEST
 
@@ -475,6 +521,7 @@ main(void)
 	tcase_add_test(tc, report_verbose_details);
 	tcase_add_test(tc, summary_text);
 	tcase_add_test(tc, summary_narrow);
+	tcase_add_loop_test(tc, summary_time_span, 0, 2);
 	tcase_add_test(tc, summary_json);
 	tcase_add_test(tc, hostile_bytes);
 	suite_add_tcase(s, tc);
