@@ -197,7 +197,11 @@ cut_shape(const struct line *v, size_t n, size_t i)
 		z--;
 	if (a < z && strchr("-=*|#_[", l->s[a]) != NULL)
 		return 1;
-	if (z > a && strchr(":.-=*", l->s[z - 1]) != NULL)
+	if (z > a && strchr(":-=*", l->s[z - 1]) != NULL)
+		return 1;
+	/* a short sentence of its own, not the end of a longer one */
+	if (z > a && l->s[z - 1] == '.' && z - a < 45 &&
+	    !islower((unsigned char)l->s[a]))
 		return 1;
 	for (i++; i < n && blank(&v[i]); i++)
 		;
