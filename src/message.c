@@ -350,6 +350,21 @@ prose_better(const char *dsn, const char *prose)
 	    f.phase == FINDINGS_PHASE_NONE;
 }
 
+/* Status: 5.0.0 says nothing ("other undefined status", RFC 3463): a
+ * status of the same class in the Diagnostic-Code says more. */
+static void
+better_status(struct record *r, const char *diag)
+{
+	struct findings	f;
+
+	if (diag == NULL || r->status[0] == '\0' ||
+	    strcmp(r->status + 1, ".0.0") != 0)
+		return;
+	findings_scan(diag, strlen(diag), &f);
+	if (f.status[0] == r->status[0] && strcmp(f.status + 1, ".0.0") != 0)
+		memcpy(r->status, f.status, sizeof r->status);
+}
+
 static void
 from_dsn_rcpt(struct msg *g, const struct dsn_report *rep,
     const struct dsn_rcpt *c, const struct prose *p, unsigned long base)
@@ -371,6 +386,7 @@ from_dsn_rcpt(struct msg *g, const struct dsn_report *rep,
 	    strlen(c->status) < sizeof r->status)
 		memcpy(r->status, c->status, strlen(c->status) + 1);
 	r->line = base + c->line;
+	better_status(r, c->diag);
 	if ((pr = prose_find(p, rcpt)) == NULL)
 		pr = prose_find(p, c->orig_rcpt);
 	if (pr == NULL && p->n == rep->n)	/* the same recipients, in order */

@@ -301,8 +301,25 @@ rest_of(const struct line *l)
 static void
 append(char **b, size_t *bn, const char *s, size_t n)
 {
+	char	code[5];
+	size_t	k;
+
 	while (n > 0 && (*s == ' ' || *s == '\t'))
 		s++, n--;
+	/* "550-5.7.1 … multiple\n550-5.7.1 addresses …" folded in a
+	 * sentence: the repeated prefix goes */
+	if (n > 4 && *bn > 0 && (s[3] == '-' || s[3] == ' ') &&
+	    findings_reply_len(s, 3) == 3) {
+		memcpy(code, s, 3);
+		code[3] = '-';
+		code[4] = '\0';
+		if (memmem(*b, *bn, code, 4) != NULL) {
+			s += 4, n -= 4;
+			if ((k = findings_status_len(s, n)) > 0 && k < n &&
+			    s[k] == ' ')
+				s += k + 1, n -= k + 1;
+		}
+	}
 	*b = xreallocarray(*b, *bn + n + 2, 1);
 	if (*bn > 0)
 		(*b)[(*bn)++] = '\n';
@@ -501,6 +518,24 @@ skipped(const char *a, size_t alen, const char *const *skip, size_t nskip)
 	return 0;
 }
 
+/* "A message sent by\n\n  <alice@example.org>\n\ncould not be delivered":
+ * a line that opens with the sender's address names no recipient, unless
+ * no other line opens with an address (mail to oneself). */
+static void
+demote_senders(struct line *v, size_t n, const char *const *skip,
+    size_t nskip)
+{
+	size_t	i, other = 0;
+
+	for (i = 0; i < n; i++)
+		other += v[i].lead && !skipped(v[i].s + v[i].aoff, v[i].alen,
+		    skip, nskip);
+	for (i = 0; other > 0 && i < n; i++)
+		if (v[i].lead && skipped(v[i].s + v[i].aoff, v[i].alen, skip,
+		    nskip))
+			v[i].lead = 0;
+}
+
 /* Addresses named inside sentences, when no line opens with one. */
 static void
 inline_addrs(struct prose *p, const struct line *v, size_t cut,
@@ -563,6 +598,7 @@ prose_scan(const char *text, size_t len, const char *const *skip,
 	out->cut = cut < n ? (size_t)(v[cut].s - text) : len;
 	mark_lines(v, cut);
 	demote_leads(v, cut);
+	demote_senders(v, cut, skip, nskip);
 	used = xcalloc(cut + 1, 1);
 	for (i = 0; i < cut; i++)
 		if (v[i].lead)

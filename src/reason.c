@@ -93,7 +93,8 @@ P(p_requireptr, "reverse dns", "ptr record", "no ptr", "rdns",
     "cannot resolve your", "reverse dns entry");
 P(p_notcompliantrfc, "rfc 5322", "rfc5322", "rfc 2822", "rfc2822",
     "rfc 822", "not rfc compliant", "duplicate header",
-    "multiple addresses in from", "not rfc-compliant", "malformed header",
+    "multiple addresses in from", "addresses in from:", "not rfc-compliant",
+    "malformed header",
     "rfc 5321", "bare lf", "bare linefeed");
 P(p_badreputation, "ip reputation", "poor reputation", "sender reputation",
     "low reputation", "bad reputation", "reputation of");
@@ -113,7 +114,7 @@ P(p_hostunknown, "host unknown", "unknown host", "host not found",
     "domain could not be found", "host or domain name not found",
     "hostname lookup failed", "name or service not known",
     "domain is not reachable");
-P(p_hostunknown_unless, "try again", "temporary", "timed out");
+P(p_hostunknown_unless, "not found, try again", "temporary", "timed out");
 P(p_spamdetected, "spam", "junk mail", "bulk mail", "unsolicited",
     "bulk email", "looks like junk", "content rejected as",
     "message content rejected", ", ube", "ube,");
@@ -163,7 +164,10 @@ P(p_systemfull, "disk full", "spool full", "out of disk",
     "system full", "file system full", "mail system full");
 P(p_notaccept, "does not accept mail", "doesn't accept mail", "null mx",
     "not accepting mail", "no mail accepted", "accepts no mail",
-    "does not receive mail", "not accept any mail");
+    "does not receive mail", "not accept any mail", "no smtp service",
+    "no mx found");
+P(p_syntaxerror, "malformed address", "syntax error", "unrecognized command",
+    "command not recognized", "bad sequence of commands");
 P(p_mailererror, "command output", "procmail", "pipe to", "mailer error",
     "exit status", "child status", "command died", "unknown mailer",
     "mail.local", "delivery program");
@@ -201,6 +205,7 @@ static const struct rule weak[] = {
 	{ "systemfull", "", p_systemfull, NULL },
 	{ "notaccept", "", p_notaccept, NULL },
 	{ "mailererror", "", p_mailererror, NULL },
+	{ "syntaxerror", "", p_syntaxerror, NULL },
 };
 
 static int
@@ -291,15 +296,13 @@ reason_refine(const char *text, size_t len, int reply, const char *status,
 		if (strcmp(r, "userunknown") == 0 &&
 		    phase == FINDINGS_PHASE_DATA)
 			r = "filtered";
-	} else if (phase == FINDINGS_PHASE_MAIL && weak_current(current,
-	    status)) {
-		r = "rejected";	/* refused for the sender */
-	} else {
-		if (!weak_current(current, status))
-			r = current;
-		else if ((r = first(weak, sizeof weak / sizeof weak[0], low,
-		    "")) == NULL && (r = by_class(reply, status, phase)) ==
-		    NULL)
+	} else if (!weak_current(current, status))
+		r = current;
+	else if ((r = first(weak, sizeof weak / sizeof weak[0], low, "")) ==
+	    NULL) {
+		if (phase == FINDINGS_PHASE_MAIL)
+			r = "rejected";	/* refused for the sender */
+		else if ((r = by_class(reply, status, phase)) == NULL)
 			r = current;
 	}
 	free(low);
