@@ -56,6 +56,34 @@ for mode in default --report --summary --json "--summary --json"; do
 	check "$mode, empty stdin" 0 "$@" -
 done
 
+# The interactive view, quit at once with q, on a pseudo-terminal made by
+# script(1) of util-linux (-e: its status is the program's).
+tui() {
+	desc=$1 want=$2
+	shift 2
+	n=$((n + 1))
+	(sleep 1; printf q) | TERM=xterm timeout 120 script -qec \
+	    "${BOUNCEDOC_WRAP:-} $BOUNCEDOC --tui $*" /dev/null \
+	    >/dev/null 2>&1
+	got=$?
+	if [ "$got" = "$want" ]; then
+		echo "ok $n - --tui quit with q, $desc: exit $want"
+	else
+		echo "not ok $n - --tui quit with q, $desc: exit $got, want $want"
+		fails=$((fails + 1))
+	fi
+}
+if command -v timeout >/dev/null 2>&1 &&
+    script -qec true /dev/null >/dev/null 2>&1 </dev/null; then
+	tui "no failure" 0 "$data/none.txt"
+	tui "only temporary failures" 1 "$data/temp.txt"
+	tui "a permanent failure" 3 "$data/perm.txt"
+	tui "an unreadable file" 2 "$data/perm.txt" "$missing"
+else
+	n=$((n + 1))
+	echo "ok $n # SKIP no script(1) with -e and -c to give a terminal"
+fi
+
 # The readable input is still shown when another cannot be read.
 check "report of a readable file next to a missing one" 2 \
     "$data/perm.txt" "$missing"
