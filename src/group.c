@@ -376,7 +376,8 @@ node_article(struct group *g, const struct item *it, size_t n)
 	for (i = 0; i < nv; i = j) {
 		for (j = i; j < nv && v[j].a == v[i].a; j++)
 			;
-		if (j - i > bestn || (j - i == bestn && v[i].idx < v[best].idx)) {
+		if (j - i > bestn ||
+		    (j - i == bestn && v[i].idx < v[best].idx)) {
 			best = i;
 			bestn = j - i;
 		}

@@ -498,7 +498,8 @@ START_TEST(hostile_bytes)
 	ck_assert_ptr_null(strstr(buf, "\302\233"));
 	ck_assert_ptr_nonnull(strstr(buf, "x@EVIL^[[2J.example"));
 	ck_assert_ptr_nonnull(strstr(buf, "evil^[[2j.example"));
-	ck_assert_ptr_nonnull(strstr(buf, "[550] [5.1.1] ^[[31mred<U+009B> <FF>"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "[550] [5.1.1] ^[[31mred<U+009B> <FF>"));
 	free(buf);
 	group_release(&t);
 	recset_release(&e);
