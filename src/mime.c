@@ -223,7 +223,7 @@ word_len(const char *s, size_t n, size_t *cslen, size_t *textoff)
 		return 0;
 	if ((q1 = memchr(s + 2, '?', n - 2)) == NULL || q1 - s - 2 >= 40 ||
 	    q1 == s + 2 || q1 + 3 >= s + n || q1[2] != '?' ||
-	    strchr("BbQq", q1[1]) == NULL)
+	    q1[1] == '\0' || strchr("BbQq", q1[1]) == NULL)
 		return 0;
 	if ((q2 = memchr(q1 + 3, '?', (size_t)(s + n - q1 - 3))) == NULL ||
 	    q2 + 1 >= s + n || q2[1] != '=')

@@ -179,11 +179,12 @@ host_token(const char *s)
 {
 	size_t	n = 0;
 
-	while (isalnum((unsigned char)s[n]) || strchr(".-_:", s[n]) != NULL)
+	while (isalnum((unsigned char)s[n]) || (s[n] != '\0' &&
+	    strchr(".-_:", s[n]) != NULL))
 		n++;
 	while (n > 0 && (s[n - 1] == '.' || s[n - 1] == ':'))
 		n--;
-	if (n < 3 || strchr(s, '.') == NULL)
+	if (n < 3 || memchr(s, '.', n) == NULL)
 		return NULL;
 	return xstrndup(s, n);
 }

@@ -195,9 +195,9 @@ cut_shape(const struct line *v, size_t n, size_t i)
 		a++;
 	while (z > a && (l->s[z - 1] == ' ' || l->s[z - 1] == '\t'))
 		z--;
-	if (a < z && strchr("-=*|#_[", l->s[a]) != NULL)
+	if (a < z && l->s[a] != '\0' && strchr("-=*|#_[", l->s[a]) != NULL)
 		return 1;
-	if (z > a && strchr(":-=*", l->s[z - 1]) != NULL)
+	if (z > a && l->s[z - 1] != '\0' && strchr(":-=*", l->s[z - 1]))
 		return 1;
 	/* a short sentence of its own, not the end of a longer one */
 	if (z > a && l->s[z - 1] == '.' && z - a < 45 &&
@@ -247,7 +247,8 @@ leading_addr(struct line *l)
 	if (i < l->n && (l->s[i] == '>' || l->s[i] == '"'))
 		i++;
 	/* what follows must not make it a sentence about someone else */
-	return i == l->n || strchr(":;., \t<(", l->s[i]) != NULL;
+	return i == l->n || (l->s[i] != '\0' &&
+	    strchr(":;., \t<(", l->s[i]) != NULL);
 }
 
 static int
@@ -281,7 +282,7 @@ rest_of(const struct line *l)
 	size_t		 i = l->aoff + l->alen, n = l->n;
 
 	for (;;) {
-		while (i < n && strchr(">\": \t.", s[i]) != NULL)
+		while (i < n && s[i] != '\0' && strchr(">\": \t.", s[i]) != NULL)
 			i++;
 		if (starts_ci(s + i, n - i, "(expanded from") ||
 		    starts_ci(s + i, n - i, "<mailto:")) {
@@ -390,7 +391,8 @@ heading(const struct line *l)
 
 	while (i < l->n && (l->s[i] == ' ' || l->s[i] == '\t'))
 		i++;
-	return l->n - i >= 6 && strchr("-=*#", l->s[i]) != NULL &&
+	return l->n - i >= 6 && l->s[i] != '\0' &&
+	    strchr("-=*#", l->s[i]) != NULL &&
 	    l->s[i + 1] == l->s[i] && l->s[i + 2] == l->s[i];
 }
 
