@@ -209,17 +209,17 @@ static void
 report_domain(FILE *fp, const struct group *d, const struct group *c,
     int indent, int cw, const struct view_text_opts *o)
 {
-	char	*k, *p;
+	char	*k, *p = NULL, *l;
 
 	k = safe(d->key[0] != '\0' ? d->key : "(recipient unknown)");
-	fprintf(fp, "%*s%*zu  %s", indent, "", cw, d->count, k);
-	free(k);
-	if (d->provider != NULL) {
+	if (d->provider != NULL)
 		p = safe(d->provider);
-		fprintf(fp, " (%s)", p);
-		free(p);
-	}
-	putc('\n', fp);
+	l = xasprintf("%s%s%s%s", k, p ? " (" : "", p ? p : "", p ? ")" : "");
+	fprintf(fp, "%*s%*zu  ", indent, "", cw, d->count);
+	wrap(fp, l, indent + cw + 2, indent + cw + 2, o->width);
+	free(l);
+	free(k);
+	free(p);
 	if (d->article != c->article)
 		report_article(fp, d->article, indent + cw + 2, o);
 }
