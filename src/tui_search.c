@@ -2,7 +2,9 @@
  * tui_search.c - compile and run the user's search pattern (PCRE2).
  *
  * See tui_search.h.  Byte mode: the subject is the input's bytes (or the
- * sanitised text drawn on screen), which need not be valid UTF-8.
+ * sanitised text drawn on screen), which need not be valid UTF-8.  No JIT:
+ * a search runs once per key press over what is loaded, and the
+ * interpreter's limits (match context) are what keep it bounded.
  */
 #include "config.h"
 
@@ -65,7 +67,6 @@ tui_search_new(const char *pattern, char **err)
 		*err = xasprintf("%s at offset %zu", (char *)msg, (size_t)eoff);
 		return NULL;
 	}
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	s = xcalloc(1, sizeof *s);
 	s->pattern = xstrdup(pattern);
 	s->re = re;

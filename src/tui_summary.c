@@ -78,10 +78,10 @@ draw_title(struct tui_state *st, int y)
 	char	*t, *u;
 	int	 l;
 
-	t = xasprintf(" Summary of %zu failures by %s", st->sum.total,
-	    level_names[st->sum_level]);
+	t = xasprintf(" Summary of %zu failure%s by %s", st->sum.total,
+	    st->sum.total == 1 ? "" : "s", level_names[st->sum_level]);
 	for (l = 0; l < st->sum_level; l++) {
-		u = xasprintf("%s %s %s", t, l == 0 ? "- reason" : ", code",
+		u = xasprintf("%s%s%s", t, l == 0 ? " - reason " : ", code ",
 		    st->sum_path[l]);
 		free(t);
 		t = u;

@@ -376,9 +376,10 @@ draw_status(struct tui_state *st)
 	char			*left, *t, *msg;
 	int			 y = LINES - 1, lw, mw;
 
-	left = xasprintf(" %s  %zu/%zu  %zu failures (%zu temp, %zu perm)",
+	left = xasprintf(" %s  %zu/%zu  %zu failure%s (%zu temp, %zu perm)",
 	    st->label, m->nrows ? st->sel + 1 : 0, m->nrows, m->failures,
-	    m->temporary, m->failures - m->temporary);
+	    m->failures == 1 ? "" : "s", m->temporary,
+	    m->failures - m->temporary);
 	if (m->filter.text != NULL) {
 		t = xasprintf("%s  filter: %s (%zu shown)", left, m->filter.text,
 		    m->shown);
