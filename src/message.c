@@ -249,6 +249,22 @@ not_failure(struct record *r, const char *reason)
 	r->diagnosis.temporary = 0;
 }
 
+/* Is the reason only what a detail-less status ("4.4.0") says, or none?
+ * A delay then is best named for what it is: still in the queue. */
+static int
+vague_reason(const struct record *r)
+{
+	const struct diagnosis	*d = &r->diagnosis;
+	size_t			 n = strlen(r->status);
+
+	if (strcmp(d->reason, "onhold") == 0 ||
+	    strcmp(d->reason, "undefined") == 0)
+		return 1;
+	return n > 2 && strcmp(r->status + n - 2, ".0") == 0 &&
+	    d->narticles > 0 && d->articles[0]->kind == KB_KIND_STATUS &&
+	    strcmp(d->reason, d->articles[0]->reason) == 0;
+}
+
 /* Codes the strict finder leaves alone because of what surrounds them:
  * "ERROR_CODE :5.2.1", "ResponseCode 421,".  Only for a diagnostic with
  * no code at all; a reply code only right after the word "code". */
@@ -312,8 +328,7 @@ finish(struct msg *g, struct record *r)
 	    strcmp(r->action, "expanded") == 0))
 		not_failure(r, "delivered");
 	else if (r->action != NULL && strcmp(r->action, "delayed") == 0 &&
-	    (strcmp(r->diagnosis.reason, "onhold") == 0 ||
-	    strcmp(r->diagnosis.reason, "undefined") == 0))
+	    vague_reason(r))
 		r->diagnosis.reason = "expired";
 }
 

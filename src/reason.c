@@ -110,7 +110,7 @@ P(p_rejected, "sender rejected", "sender address rejected",
 P(p_hostunknown, "host unknown", "unknown host", "host not found",
     "domain not found", "no such domain", "domain does not exist",
     "invalid domain", "unrouteable domain", "domain name not found",
-    "unknown domain", "no mx record", "domain is not valid",
+    "unknown domain", "domain is not valid",
     "domain could not be found", "host or domain name not found",
     "hostname lookup failed", "name or service not known",
     "domain is not reachable");
@@ -165,7 +165,7 @@ P(p_systemfull, "disk full", "spool full", "out of disk",
 P(p_notaccept, "does not accept mail", "doesn't accept mail", "null mx",
     "not accepting mail", "no mail accepted", "accepts no mail",
     "does not receive mail", "not accept any mail", "no smtp service",
-    "no mx found");
+    "no mx found", "no mx record");
 P(p_syntaxerror, "malformed address", "syntax error", "unrecognized command",
     "command not recognized", "bad sequence of commands");
 P(p_mailererror, "command output", "procmail", "pipe to", "mailer error",
@@ -291,10 +291,13 @@ reason_refine(const char *text, size_t len, int reply, const char *status,
 	low[len] = '\0';
 	if ((r = first(strong, sizeof strong / sizeof strong[0], low,
 	    status)) != NULL) {
-		/* a recipient refused only after the data was sent is
-		 * known to the server: its filter said no */
+		/* a recipient refused only after the data was sent, or
+		 * with a status about the mailbox (X.2.X) rather than the
+		 * address, is known to the server: a filter said no */
 		if (strcmp(r, "userunknown") == 0 &&
-		    phase == FINDINGS_PHASE_DATA)
+		    (phase == FINDINGS_PHASE_DATA || (status[0] != '\0' &&
+		    strncmp(status + 1, ".2.", 3) == 0 &&
+		    phase != FINDINGS_PHASE_RCPT)))
 			r = "filtered";
 	} else if (!weak_current(current, status))
 		r = current;
