@@ -365,18 +365,23 @@ prose_better(const char *dsn, const char *prose)
 	    f.phase == FINDINGS_PHASE_NONE;
 }
 
-/* Status: 5.0.0 says nothing ("other undefined status", RFC 3463): a
- * status of the same class in the Diagnostic-Code says more. */
+/* The remote server's own reply outranks the reporting MTA's Status:
+ * a status of the same class in the Diagnostic-Code wins over a Status
+ * that says nothing ("5.0.0", RFC 3463) or something else (Sendmail's
+ * "4.4.7" for a reply that was "450 4.7.1"). */
 static void
-better_status(struct record *r, const char *diag)
+better_status(struct record *r, const char *type, const char *diag)
 {
 	struct findings	f;
 
-	if (diag == NULL || r->status[0] == '\0' ||
-	    strcmp(r->status + 1, ".0.0") != 0)
+	if (diag == NULL || r->status[0] == '\0')
 		return;
 	findings_scan(diag, strlen(diag), &f);
-	if (f.status[0] == r->status[0] && strcmp(f.status + 1, ".0.0") != 0)
+	if (f.status[0] != r->status[0] || strcmp(f.status + 1, ".0.0") == 0)
+		return;
+	if (strcmp(r->status + 1, ".0.0") == 0 ||
+	    (type != NULL && strcmp(type, "smtp") == 0 &&
+	    f.status_span.off == (f.reply ? f.reply_span.off + 4 : 0)))
 		memcpy(r->status, f.status, sizeof r->status);
 }
 
@@ -401,7 +406,7 @@ from_dsn_rcpt(struct msg *g, const struct dsn_report *rep,
 	    strlen(c->status) < sizeof r->status)
 		memcpy(r->status, c->status, strlen(c->status) + 1);
 	r->line = base + c->line;
-	better_status(r, c->diag);
+	better_status(r, c->diag_type, c->diag);
 	if ((pr = prose_find(p, rcpt)) == NULL)
 		pr = prose_find(p, c->orig_rcpt);
 	if (pr == NULL && p->n == rep->n)	/* the same recipients, in order */
