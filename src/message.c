@@ -275,8 +275,15 @@ lenient_codes(struct record *r)
 	struct findings	 f;
 	size_t		 n, k;
 
-	if (t == NULL || findings_scan(t, strlen(t), &f) > 0 ||
-	    r->status[0] != '\0' || r->reply[0] != '\0')
+	if (t == NULL || r->reply[0] != '\0')
+		return;
+	/* "550: 5.2.2 <a@b>... Mailbox Full" */
+	if (findings_reply_len(t, strlen(t)) == 3 && t[3] == ':' &&
+	    t[4] == ' ') {
+		memcpy(r->reply, t, 3);
+		r->reply[3] = '\0';
+	}
+	if (findings_scan(t, strlen(t), &f) > 0 || r->status[0] != '\0')
 		return;
 	for (p = t; *p != '\0'; p++) {
 		if (p > t && (isdigit((unsigned char)p[-1]) || p[-1] == '.'))
@@ -421,7 +428,11 @@ from_dsn_rcpt(struct msg *g, const struct dsn_report *rep,
 	} else if (c->diag != NULL)
 		r->diagnostic = xstrdup(c->diag);
 	finish(g, r);
-	/* a local delivery program failed (RFC 3464 s2.3.6 "X-Unix") */
+	/* a local delivery program failed (RFC 3464 s2.3.6 "X-Unix"): its
+	 * exit status is no SMTP reply */
+	if (c->diag_type != NULL && strcmp(c->diag_type, "x-unix") == 0 &&
+	    r->diagnostic != NULL && strcmp(r->diagnostic, c->diag) == 0)
+		r->reply[0] = '\0';
 	if (c->diag_type != NULL && strcmp(c->diag_type, "x-unix") == 0 &&
 	    strcmp(r->action, "delivered") != 0 && strstr("mailboxfull systemfull "
 	    "mesgtoobig exceedlimit", r->diagnosis.reason) == NULL)
