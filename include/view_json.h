@@ -1,9 +1,10 @@
 /*
  * view_json.h - JSON Lines output.
  *
- * Every string is written as valid UTF-8 JSON: quotes, backslashes and
- * control bytes are escaped (\n, \u001b …), invalid UTF-8 bytes become
- * U+FFFD, so a consumer never sees raw bytes from the input.  The keys are
+ * Every string is written as valid UTF-8 JSON: quotes, backslashes,
+ * control bytes and characters (\n, \u001b, \u009b …) and bidi controls
+ * (\u202e …) are escaped, invalid UTF-8 bytes become U+FFFD, so a
+ * consumer never sees raw bytes from the input.  The keys are
  * documented in bouncedoc(1), section JSON OUTPUT; JSON_SCHEMA_VERSION
  * changes when a key changes meaning or disappears.
  */

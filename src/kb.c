@@ -305,6 +305,8 @@ trimdup(const char *s, size_t len)
 	return xstrndup(s, len);
 }
 
+static int	ok_url(const char *);
+
 static void
 stanza_field(struct stanza *st, unsigned long line, const char *s,
     size_t len)
@@ -336,6 +338,10 @@ stanza_field(struct stanza *st, unsigned long line, const char *s,
 		l = &st->many[f];
 		l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
 		l->v[l->n++] = trimdup(colon + 1, len - klen - 1);
+		/* checked here, where the line is known */
+		if (f == F_SEE && !ok_url(l->v[l->n - 1]))
+			stanza_error(st, line, xasprintf("see: not an "
+			    "http(s) URL: '%s'", l->v[l->n - 1]));
 	} else if (st->one[f] != NULL) {
 		stanza_error(st, line, xasprintf("duplicate key '%s'",
 		    fields[f].name));

@@ -113,13 +113,17 @@ static const char usage_text[] =
 static void __attribute__((noreturn, format(printf, 1, 2)))
 usage_error(const char *fmt, ...)
 {
-	va_list	ap;
+	va_list	 ap;
+	char	 buf[1024], *safe;
 
-	fputs("bouncedoc: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'bouncedoc --help' for more information.\n", stderr);
+	/* it may quote an argument: made safe like every message */
+	safe = esc_text(buf, strlen(buf), 0);
+	fprintf(stderr, "bouncedoc: %s\nTry 'bouncedoc --help' for more "
+	    "information.\n", safe);
+	free(safe);
 	exit(2);
 }
 
@@ -308,8 +312,8 @@ static int
 run_list_kb(const struct opts *o, const struct kb *kb)
 {
 	const struct kb_article	*a;
-	size_t			 i;
-	char			*t;
+	size_t			 i, k;
+	char			*t, *p;
 
 	for (i = 0; i < kb_count(kb); i++) {
 		a = kb_get(kb, i);
@@ -318,10 +322,17 @@ run_list_kb(const struct opts *o, const struct kb *kb)
 			continue;
 		}
 		t = esc_text(a->title, strlen(a->title), 0);
-		printf("%-32s %-6s %-7s %-11s %-22.22s %s\n", a->id,
+		p = a->provider ? esc_text(a->provider, strlen(a->provider),
+		    0) : xstrdup("-");
+		/* 22 bytes at most, not cutting a UTF-8 sequence */
+		for (k = strlen(p) > 22 ? 22 : strlen(p);
+		    k > 0 && (p[k] & 0xc0) == 0x80; k--)
+			;
+		p[k] = '\0';
+		printf("%-32s %-6s %-7s %-11s %-22s %s\n", a->id,
 		    kb_kind_name(a->kind), a->code ? a->code : "-",
-		    a->status ? a->status : "-",
-		    a->provider ? a->provider : "-", t);
+		    a->status ? a->status : "-", p, t);
+		free(p);
 		free(t);
 	}
 	return 0;

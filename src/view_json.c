@@ -27,7 +27,7 @@ view_json_string(FILE *fp, const char *s, size_t len)
 	}
 	putc('"', fp);
 	while (i < len) {
-		if (p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' &&
+		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' &&
 		    p[i] != '\\') {
 			putc(p[i++], fp);
 			continue;
@@ -62,7 +62,12 @@ view_json_string(FILE *fp, const char *s, size_t len)
 		if (k == 0) {
 			fputs("\\ufffd", fp);
 			i++;
-		} else if (cp < 0xa0 || cp == 0x2028 || cp == 0x2029) {
+		} else if (cp < 0xa0 || cp == 0x2028 || cp == 0x2029 ||
+		    cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+		    (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff) {
+			/* bidi controls too: JSON read on a terminal must
+			 * not reorder what the reader sees */
 			fprintf(fp, "\\u%04x", cp);
 			i += k;
 		} else {

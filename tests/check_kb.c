@@ -231,7 +231,7 @@ static const struct {
 	  "explain: e\nremedy: r\ncustomer: c\n", "t.kb:2: match: pattern "
 	  "can match the empty string" },
 	{ "id: a\ncode: 421\nbounce: soft\nreason: blocked\ntitle: t\n"
-	  "explain: e\nremedy: r\ncustomer: c\nsee: ftp://x\n", "t.kb:1: "
+	  "explain: e\nremedy: r\ncustomer: c\nsee: ftp://x\n", "t.kb:9: "
 	  "see: not an http(s) URL: 'ftp://x'" },
 	{ "id: a\ncode: 421\nbounce: maybe\nreason: blocked\ntitle: t\n"
 	  "explain: e\nremedy: r\ncustomer: c\n", "t.kb:3: bounce: 'maybe' "
