@@ -45,6 +45,13 @@ void	msginfo_strip_html(char *text, size_t *len);
  * of it as written when it does not parse; caller frees. */
 char	*msginfo_iso_date(const char *s);
 
+/* Codes the strict finder (findings.h) leaves alone because of what
+ * surrounds them, in a diagnostic t: a reply glued to a colon ("550:
+ * 5.2.2 …"), and, when t has no code at all, a status glued to a label
+ * ("ERROR_CODE :5.2.1") or a reply right after the word "code"
+ * ("ResponseCode 421,").  Fills reply and status where they are empty. */
+void	msginfo_lenient_codes(const char *t, char reply[4], char status[12]);
+
 /* One recipient of an Amazon SES (SNS) notification. */
 struct msginfo_ses {
 	char	*addr;
@@ -55,7 +62,8 @@ struct msginfo_ses {
 	int	 kind;		/* 'b' bounce, 'c' complaint, 'd' delivery */
 };
 
-/* Reads the recipients of an SES notification in text[0..len); returns
+/* Reads the recipients of an SES notification in text[0..len) (also
+ * when it is a JSON string inside an SNS envelope); returns
  * how many were stored in a new array *out (caller frees each field and
  * the array), 0 if the text is not one. */
 size_t	msginfo_ses_parse(const char *text, size_t len,

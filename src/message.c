@@ -14,7 +14,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,48 +264,6 @@ vague_reason(const struct record *r)
 	    strcmp(d->reason, d->articles[0]->reason) == 0;
 }
 
-/* Codes the strict finder leaves alone because of what surrounds them:
- * "ERROR_CODE :5.2.1", "ResponseCode 421,".  Only for a diagnostic with
- * no code at all; a reply code only right after the word "code". */
-static void
-lenient_codes(struct record *r)
-{
-	const char	*t = r->diagnostic, *p, *q;
-	struct findings	 f;
-	size_t		 n, k;
-
-	if (t == NULL || r->reply[0] != '\0')
-		return;
-	/* "550: 5.2.2 <a@b>... Mailbox Full" */
-	if (findings_reply_len(t, strlen(t)) == 3 && t[3] == ':' &&
-	    t[4] == ' ') {
-		memcpy(r->reply, t, 3);
-		r->reply[3] = '\0';
-	}
-	if (findings_scan(t, strlen(t), &f) > 0 || r->status[0] != '\0')
-		return;
-	for (p = t; *p != '\0'; p++) {
-		if (p > t && (isdigit((unsigned char)p[-1]) || p[-1] == '.'))
-			continue;
-		n = strlen(p);
-		if ((p[0] == '4' || p[0] == '5') && r->status[0] == '\0' &&
-		    (k = findings_status_len(p, n)) > 0 && k < sizeof r->status
-		    && !isdigit((unsigned char)p[k]) && p[k] != '.') {
-			memcpy(r->status, p, k);
-			r->status[k] = '\0';
-		}
-		for (q = p; q > t && (q[-1] == ' ' || q[-1] == ':'); q--)
-			;
-		if (r->reply[0] == '\0' && q < p && q - t >= 4 &&
-		    strncasecmp(q - 4, "code", 4) == 0 &&
-		    findings_reply_len(p, n) == 3 &&
-		    !isdigit((unsigned char)p[3])) {
-			memcpy(r->reply, p, 3);
-			r->reply[3] = '\0';
-		}
-	}
-}
-
 static void
 finish(struct msg *g, struct record *r)
 {
@@ -328,7 +285,8 @@ finish(struct msg *g, struct record *r)
 		if (r->remote_host == NULL)
 			r->remote_host = msginfo_remote_host(r->diagnostic);
 	}
-	lenient_codes(r);
+	if (r->diagnostic != NULL && r->reply[0] == '\0')
+		msginfo_lenient_codes(r->diagnostic, r->reply, r->status);
 	record_diagnose(r, g->kb);
 	if (r->action != NULL && (strcmp(r->action, "delivered") == 0 ||
 	    strcmp(r->action, "relayed") == 0 ||
@@ -478,8 +436,9 @@ from_ses(struct msg *g)
 	struct record		*r;
 	size_t			 n, i;
 
-	if (g->text == NULL || (n = msginfo_ses_parse(g->text, g->textlen,
-	    &v)) == 0)
+	if (g->text == NULL)
+		return 0;
+	if ((n = msginfo_ses_parse(g->text, g->textlen, &v)) == 0)
 		return 0;
 	for (i = 0; i < n; i++) {
 		r = new_record(g, v[i].addr, v[i].kind == 'c' ? "delivered" :

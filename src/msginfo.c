@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "findings.h"
 #include "msginfo.h"
 #include "prose.h"
 #include "xalloc.h"
@@ -356,8 +357,43 @@ ses_add(struct msginfo_ses **v, size_t *n, int kind)
 	return &(*v)[(*n)++];
 }
 
+/* The notification inside an SNS envelope is a JSON string: its quotes
+ * come escaped.  Returns the text with them unescaped, or NULL. */
+static char *
+sns_unwrap(const char *text, size_t len, size_t *outlen)
+{
+	char	*u;
+	size_t	 j, k = 0;
+
+	if (memmem(text, len, "\\\"notificationType\\\"", 20) == NULL)
+		return NULL;
+	u = xmalloc(len + 1);
+	for (j = 0; j < len; j++)
+		if (text[j] != '\\' || j + 1 == len || text[j + 1] != '"')
+			u[k++] = text[j];
+	u[k] = '\0';
+	*outlen = k;
+	return u;
+}
+
+static size_t	ses_parse(const char *, size_t, struct msginfo_ses **);
+
 size_t
 msginfo_ses_parse(const char *text, size_t len, struct msginfo_ses **out)
+{
+	char	*u;
+	size_t	 n, ulen;
+
+	if ((n = ses_parse(text, len, out)) > 0 ||
+	    (u = sns_unwrap(text, len, &ulen)) == NULL)
+		return n;
+	n = ses_parse(u, ulen, out);
+	free(u);
+	return n;
+}
+
+static size_t
+ses_parse(const char *text, size_t len, struct msginfo_ses **out)
 {
 	const char		*a, *o, *e;
 	struct msginfo_ses	*r;
@@ -479,4 +515,43 @@ msginfo_strip_html(char *t, size_t *len)
 	}
 	t[k] = '\0';
 	*len = k;
+}
+
+/* ------------------------------------------------- lenient codes */
+
+void
+msginfo_lenient_codes(const char *t, char reply[4], char status[12])
+{
+	const char	*p, *q;
+	struct findings	 f;
+	size_t		 len = strlen(t), n, k;
+
+	/* "550: 5.2.2 <a@b>... Mailbox Full" */
+	if (findings_reply_len(t, len) == 3 && t[3] == ':' && t[4] == ' ') {
+		memcpy(reply, t, 3);
+		reply[3] = '\0';
+	}
+	if (findings_scan(t, len, &f) > 0 || status[0] != '\0')
+		return;
+	for (p = t; *p != '\0'; p++) {
+		if (p > t && (isdigit((unsigned char)p[-1]) || p[-1] == '.'))
+			continue;
+		n = len - (size_t)(p - t);
+		if ((p[0] == '4' || p[0] == '5') && status[0] == '\0' &&
+		    (k = findings_status_len(p, n)) > 0 && k < 12 &&
+		    !isdigit((unsigned char)p[k]) && p[k] != '.') {
+			memcpy(status, p, k);
+			status[k] = '\0';
+		}
+		for (q = p; q > t && p - q < 8 && (q[-1] == ' ' ||
+		    q[-1] == ':'); q--)
+			;
+		if (reply[0] == '\0' && q < p && q - t >= 4 &&
+		    strncasecmp(q - 4, "code", 4) == 0 &&
+		    findings_reply_len(p, n) == 3 &&
+		    !isdigit((unsigned char)p[3])) {
+			memcpy(reply, p, 3);
+			reply[3] = '\0';
+		}
+	}
 }

@@ -396,6 +396,28 @@ heading(const struct line *l)
 	    l->s[i + 1] == l->s[i] && l->s[i + 2] == l->s[i];
 }
 
+/* An address with nothing after it: the reason came first ("User not
+ * listed in public Name & Address Book\nkim@example.com"): take the
+ * lines just above it, or the paragraph above when it stands alone. */
+static void
+before(const struct line *v, size_t i, char **b, size_t *bn,
+    unsigned long *line, int *code)
+{
+	size_t	a = i, z;
+
+	if (a > 0 && blank(&v[a - 1]))
+		while (a > 0 && blank(&v[a - 1]) && i - a < 3)
+			a--;
+	z = a;
+	while (a > 0 && !blank(&v[a - 1]) && !v[a - 1].lead &&
+	    !heading(&v[a - 1]) && z - a < 4)
+		a--;
+	for (*line = a; a < z; a++) {
+		append(b, bn, v[a].s, v[a].n);
+		*code |= v[a].code;
+	}
+}
+
 /* The block of the recipient on lead line i; marks its lines. */
 static void
 block(struct prose *p, struct line *v, size_t cut, size_t i, char *used)
@@ -445,6 +467,8 @@ block(struct prose *p, struct line *v, size_t cut, size_t i, char *used)
 		code |= v[j].code;
 		first = 0;
 	}
+	if (bn == 0 && i > 0)
+		before(v, i, &b, &bn, &line, &code);
 	add_rcpt(p, v[i].s + v[i].aoff, v[i].alen, b, line, code);
 }
 

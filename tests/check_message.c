@@ -276,6 +276,56 @@ START_TEST(pasted_notice)
 }
 END_TEST
 
+/* The reason written before the address (Lotus Notes' shape). */
+START_TEST(reason_before_address)
+{
+	static const char	msg[] =
+	    "From: Postmaster <postmaster@notes.example.net>\n"
+	    "Subject: DELIVERY FAILURE: User kim not listed\n"
+	    "\n"
+	    "------- Failure Reasons  --------\n"
+	    "\n"
+	    "User not listed in public Name & Address Book\n"
+	    "kim@example.com\n"
+	    "\n"
+	    "------- Returned Message --------\n"
+	    "From: alice@example.org\n"
+	    "Subject: lunch\n"
+	    "\n"
+	    "hi\n";
+
+	input_load_buffer("notes", msg, sizeof msg - 1, &rs, kb, &dg);
+	ck_assert_uint_eq(rs.n, 1);
+	ck_assert_str_eq(rs.v[0].recipient, "kim@example.com");
+	ck_assert_str_eq(rs.v[0].diagnostic,
+	    "User not listed in public Name & Address Book");
+	ck_assert_uint_eq(rs.v[0].line, 6);
+	ck_assert_str_eq(rs.v[0].subject, "lunch");
+}
+END_TEST
+
+/* An SES bounce inside an SNS envelope (a JSON string in JSON). */
+START_TEST(ses_in_sns_envelope)
+{
+	static const char	msg[] =
+	    "From: no-reply@sns.amazonaws.com\n"
+	    "Subject: AWS Notification Message\n"
+	    "\n"
+	    "{\"Type\" : \"Notification\", \"Message\" : \"{\\\"notificationType"
+	    "\\\":\\\"Bounce\\\",\\\"bounce\\\":{\\\"bouncedRecipients\\\":"
+	    "[{\\\"emailAddress\\\":\\\"lee@example.com\\\",\\\"action\\\":"
+	    "\\\"failed\\\",\\\"status\\\":\\\"5.1.1\\\",\\\"diagnosticCode"
+	    "\\\":\\\"smtp; 550 5.1.1 user unknown\\\"}]}}\"}\n";
+
+	input_load_buffer("sns", msg, sizeof msg - 1, &rs, kb, &dg);
+	ck_assert_uint_eq(rs.n, 1);
+	ck_assert_str_eq(rs.v[0].recipient, "lee@example.com");
+	ck_assert_str_eq(rs.v[0].status, "5.1.1");
+	ck_assert_str_eq(rs.v[0].reply, "550");
+	ck_assert_str_eq(rs.v[0].diagnostic, "550 5.1.1 user unknown");
+}
+END_TEST
+
 /* ------------------------------------------------------------- MIME */
 
 struct codec_row {
@@ -605,6 +655,8 @@ message_suite(void)
 	tcase_add_test(tc, maildir_walk);
 	tcase_add_test(tc, pasted_notice);
 	tcase_add_test(tc, junk_is_no_bounce);
+	tcase_add_test(tc, reason_before_address);
+	tcase_add_test(tc, ses_in_sns_envelope);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mime");
