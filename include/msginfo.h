@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "findings.h"
+
 /* Length of the name of a header field "Name: …" at p (no blanks in the
  * name, at most 80 bytes), or 0. */
 size_t	msginfo_field_len(const char *p, size_t n);
@@ -51,6 +53,10 @@ char	*msginfo_iso_date(const char *s);
  * ("ERROR_CODE :5.2.1") or a reply right after the word "code"
  * ("ResponseCode 421,").  Fills reply and status where they are empty. */
 void	msginfo_lenient_codes(const char *t, char reply[4], char status[12]);
+
+/* The SMTP command of a session transcript (Sendmail, Courier: ">>> RCPT
+ * TO:<a@b>" then "<<< 550 …"): the last one sent, or NONE. */
+enum findings_phase msginfo_transcript_phase(const char *t);
 
 /* One recipient of an Amazon SES (SNS) notification. */
 struct msginfo_ses {

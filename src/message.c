@@ -287,6 +287,8 @@ finish(struct msg *g, struct record *r)
 	}
 	if (r->diagnostic != NULL && r->reply[0] == '\0')
 		msginfo_lenient_codes(r->diagnostic, r->reply, r->status);
+	if (r->diagnostic != NULL && r->phase == FINDINGS_PHASE_NONE)
+		r->phase = msginfo_transcript_phase(r->diagnostic);
 	record_diagnose(r, g->kb);
 	if (r->action != NULL && (strcmp(r->action, "delivered") == 0 ||
 	    strcmp(r->action, "relayed") == 0 ||

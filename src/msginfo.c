@@ -555,3 +555,30 @@ msginfo_lenient_codes(const char *t, char reply[4], char status[12])
 		}
 	}
 }
+
+/* ------------------------------------------------------ transcripts */
+
+enum findings_phase
+msginfo_transcript_phase(const char *t)
+{
+	static const struct {
+		const char		*cmd;
+		enum findings_phase	 phase;
+	} cmds[] = {
+		{ "RCPT", FINDINGS_PHASE_RCPT }, { "MAIL", FINDINGS_PHASE_MAIL },
+		{ "DATA", FINDINGS_PHASE_DATA }, { ".", FINDINGS_PHASE_DATA },
+		{ "EHLO", FINDINGS_PHASE_EHLO }, { "HELO", FINDINGS_PHASE_EHLO },
+		{ "STARTTLS", FINDINGS_PHASE_STARTTLS },
+		{ "AUTH", FINDINGS_PHASE_AUTH }, { "QUIT", FINDINGS_PHASE_QUIT },
+	};
+	const char		*p, *last = NULL;
+	size_t			 i;
+
+	/* the command sent last before the reply that ended it */
+	for (p = t; (p = strstr(p, ">>> ")) != NULL; p += 4)
+		last = p + 4;
+	for (i = 0; last != NULL && i < sizeof cmds / sizeof cmds[0]; i++)
+		if (strncasecmp(last, cmds[i].cmd, strlen(cmds[i].cmd)) == 0)
+			return cmds[i].phase;
+	return FINDINGS_PHASE_NONE;
+}

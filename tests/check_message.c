@@ -159,6 +159,17 @@ static const struct row rows[] = {
 	    "userunknown", "failed" },
 	{ "messages/rhost-cox-01.eml", 2, 1, "recipient55@cox.net", "550",
 	    "5.1.0", NULL, "failed" },
+	/* shapes written here after the mailers' (not from the corpus):
+	 * Courier's transcript, Gmail's newer notice, an Exchange NDR,
+	 * Yahoo's "554:" */
+	{ "messages/synth-courier.eml", 1, 0, "carl@example.com", "550",
+	    "5.1.1", "userunknown", "failed" },
+	{ "messages/synth-gmail-new.eml", 1, 0, "bob@example.com", "550",
+	    "5.1.1", "userunknown", "failed" },
+	{ "messages/synth-exch2010.eml", 1, 0, "dora@example.com", "550",
+	    "5.1.1", "userunknown", "failed" },
+	{ "messages/synth-yahoo-new.eml", 1, 0, "ed@example.com", "554", "",
+	    "suspend", "failed" },
 	/* the same Postfix bounce with CRLF and with CR line ends */
 	{ "messages/dos/lhost-postfix-01.eml", 1, 0,
 	    "r@p351355.pool.example.ne.jp", "", "5.1.1", "mailererror",
@@ -182,6 +193,15 @@ START_TEST(corpus_row)
 	if (w->reason != NULL)
 		ck_assert_str_eq(r->diagnosis.reason, w->reason);
 	ck_assert_str_eq(r->action, w->action);
+}
+END_TEST
+
+/* The command a transcript shows before the reply is the phase. */
+START_TEST(transcript_phase)
+{
+	load("messages/synth-courier.eml");
+	ck_assert_int_eq(rs.v[0].phase, FINDINGS_PHASE_RCPT);
+	ck_assert_uint_eq(rs.v[0].line, 20);
 }
 END_TEST
 
@@ -649,6 +669,7 @@ message_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, corpus_row, 0, sizeof rows / sizeof rows[0]);
 	tcase_add_test(tc, not_a_bounce);
+	tcase_add_test(tc, transcript_phase);
 	tcase_add_test(tc, line_ends_keep_lines);
 	tcase_add_test(tc, record_details);
 	tcase_add_test(tc, mbox_three);
