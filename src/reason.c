@@ -129,7 +129,7 @@ P(p_blocked, "blocked", "blacklist", "blocklist", "block list", "black list",
     "abuseat", "client host rejected", "refused to talk",
     "dynamic ip", "residential", "banned", "your ip", "ip address",
     "smtp server of your isp", "mail server of your isp", "your network",
-    "denied access", "not allowed to send", "access denied",
+    "denied access", "not allowed to send",
     "connection refused by", "helo", "ehlo", "rejected your ip",
     "invalid ip for sending", "host is not allowed", "service not available");
 P(p_virusdetected, "virus", "malware", "infected", "trojan", "worm found");
@@ -300,7 +300,8 @@ reason_refine(const char *text, size_t len, int reply, const char *status,
 		    phase != FINDINGS_PHASE_RCPT)))
 			r = "filtered";
 	} else if (!weak_current(current, status))
-		r = current;
+		/* refused at MAIL FROM: the sender was the matter */
+		r = phase == FINDINGS_PHASE_MAIL ? "rejected" : current;
 	else if ((r = first(weak, sizeof weak / sizeof weak[0], low, "")) ==
 	    NULL) {
 		if (phase == FINDINGS_PHASE_MAIL)
