@@ -118,7 +118,12 @@ struct msg {
 	unsigned long		 fb_line;
 	struct mime_msg		 inl;		/* a returned message that
 						   is only text */
+	const char		*ctx;		/* what views show as the
+						   source: the notice */
+	size_t			 ctxlen;
 };
+
+#define MESSAGE_CONTEXT_MAX	6144	/* bytes of the notice kept */
 
 static const char *
 top_field(const char *name, const void *arg)
@@ -229,6 +234,7 @@ new_record(struct msg *g, const char *rcpt, const char *action)
 	r->message_id = g->message_id ? xstrdup(g->message_id) : NULL;
 	r->time = g->date ? xstrdup(g->date) : NULL;
 	r->note = g->m.note ? xstrdup(g->m.note) : NULL;
+	r->context = g->ctxlen > 0 ? xstrndup(g->ctx, g->ctxlen) : NULL;
 	g->added++;
 	return r;
 }
@@ -620,6 +626,31 @@ original_fields(struct msg *g)
 	add_skip(g, mime_field(g->orig, "Return-Path"));
 }
 
+/* The notice up to the returned message (whole lines, bounded), else
+ * the first delivery report. */
+static void
+set_context(struct msg *g, size_t cut)
+{
+	const char	*nl;
+	size_t		 i;
+
+	g->ctx = g->text;
+	g->ctxlen = g->text ? (cut < g->textlen ? cut : g->textlen) : 0;
+	for (i = 0; g->ctxlen == 0 && i < g->m.n; i++)
+		if (g->m.v[i].text != NULL &&
+		    strstr(g->m.v[i].type, "delivery-status") != NULL) {
+			g->ctx = g->m.v[i].text;
+			g->ctxlen = g->m.v[i].textlen;
+		}
+	if (g->ctxlen > MESSAGE_CONTEXT_MAX) {
+		nl = memrchr(g->ctx, '\n', MESSAGE_CONTEXT_MAX);
+		g->ctxlen = nl ? (size_t)(nl - g->ctx) : MESSAGE_CONTEXT_MAX;
+	}
+	while (g->ctxlen > 0 && (g->ctx[g->ctxlen - 1] == '\n' ||
+	    g->ctx[g->ctxlen - 1] == ' '))
+		g->ctxlen--;
+}
+
 static void
 read_parsed(struct msg *g)
 {
@@ -644,6 +675,7 @@ read_parsed(struct msg *g)
 		prose_scan(g->text ? g->text : "", g->textlen, g->skip,
 		    g->nskip, &p);
 	}
+	set_context(g, p.cut);
 	if (is_feedback(g)) {
 		from_feedback(g, p.summary);
 		goto out;

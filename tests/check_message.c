@@ -240,6 +240,9 @@ START_TEST(record_details)
 	ck_assert_int_eq(r->phase, FINDINGS_PHASE_RCPT);
 	ck_assert_str_eq(r->time, "2014-06-21T18:35:16+00:00");
 	ck_assert_ptr_nonnull(strstr(r->diagnostic, "User Unknown"));
+	/* the notice, not the returned message, is the context */
+	ck_assert_ptr_nonnull(strstr(r->context, "The mail system"));
+	ck_assert_ptr_null(strstr(r->context, "Return-Path:"));
 }
 END_TEST
 
