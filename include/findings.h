@@ -70,7 +70,8 @@ size_t	findings_scan(const char *text, size_t len, struct findings *f);
  * Unfolds a multi-line reply into one line: "550-5.1.1 a\n550 5.1.1 b",
  * the same joined by spaces (as Postfix logs it), or joined by a literal
  * "\n" (as Exim logs it) become "550 5.1.1 a b".  Whitespace runs collapse
- * to one space; leading and trailing space is dropped.  Returns a new
+ * to one space; leading and trailing space is dropped; a NUL byte becomes
+ * U+2400 (the symbol for NUL) so nothing after it is lost.  Returns a new
  * NUL-terminated string; caller frees.  *outlen (if not NULL) gets its
  * length.
  */

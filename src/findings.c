@@ -712,6 +712,33 @@ fd_squeeze(char *s, size_t n)
 	return (o);
 }
 
+/* A NUL byte cannot live in the C string a reader keeps: it becomes
+ * U+2400 SYMBOL FOR NULL, so the text after it is kept and shown where
+ * the NUL was.  Returns s or a new string (s freed); *n is updated. */
+static char *
+fd_nul(char *s, size_t *n)
+{
+	size_t	i, k = 0, nul = 0;
+	char	*o;
+
+	for (i = 0; i < *n; i++)
+		nul += s[i] == '\0';
+	if (nul == 0)
+		return (s);
+	o = xmalloc(*n + 2 * nul + 1);
+	for (i = 0; i < *n; i++) {
+		if (s[i] != '\0') {
+			o[k++] = s[i];
+			continue;
+		}
+		memcpy(o + k, "\xe2\x90\x80", 3);
+		k += 3;
+	}
+	free(s);
+	*n = k;
+	return (o);
+}
+
 char *
 findings_unfold(const char *text, size_t len, size_t *outlen)
 {
@@ -739,6 +766,7 @@ findings_unfold(const char *text, size_t len, size_t *outlen)
 			out[o++] = text[i++];
 	}
 	o = fd_squeeze(out, o);
+	out = fd_nul(out, &o);
 	out[o] = '\0';
 	if (outlen != NULL)
 		*outlen = o;

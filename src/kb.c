@@ -775,9 +775,14 @@ kb_load_dir(struct kb *kb, const char *dir, int quiet_missing,
 {
 	char	*sub;
 	size_t	 bad;
+	DIR	*dp;
 
 	kb->cur_layer++;
 	bad = load_dir_files(kb, dir, quiet_missing, d);
+	/* a dir that cannot be read has been reported once already */
+	if ((dp = opendir(dir)) == NULL)
+		return bad;
+	closedir(dp);
 	sub = xasprintf("%s/providers", dir);
 	bad += load_dir_files(kb, sub, 1, d);
 	free(sub);
