@@ -57,6 +57,8 @@ struct kb {
 	const struct kb_article	 *by_code[600];
 	const struct kb_article	**statuses;
 	size_t			  nstatuses;
+	/* the last kb_match(): a pattern that stopped at a limit */
+	const struct kb_article	 *limited;
 };
 
 static void
@@ -464,8 +466,11 @@ compile_pattern(const char *pat, char **err)
 		    "%zu: %s", (size_t)eo, (char *)buf);
 		return NULL;
 	}
-	/* JIT is an optimisation: the interpreter is used where it fails. */
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	/* JIT is an optimisation: the interpreter is used where it fails.
+	 * BOUNCEDOC_NO_JIT turns it off, for memory checkers that cannot
+	 * follow generated code. */
+	if (getenv("BOUNCEDOC_NO_JIT") == NULL)
+		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	md = pcre2_match_data_create(1, NULL);
 	rc = pcre2_match(re, (PCRE2_SPTR)"", 0, 0, 0, md, NULL);
 	pcre2_match_data_free(md);
@@ -903,6 +908,12 @@ kb_set_prefilter(struct kb *kb, int on)
 	kb->noprefilter = !on;
 }
 
+const struct kb_article *
+kb_match_limited(const struct kb *kb)
+{
+	return kb->limited;
+}
+
 static void
 set_pair(unsigned char *pairs, char a, char b)
 {
@@ -976,6 +987,7 @@ kb_match(const struct kb *ckb, const char *text, size_t len, int reply,
 	PCRE2_SIZE	*ov;
 
 	snprintf(rbuf, sizeof rbuf, "%d", reply);
+	kb->limited = NULL;
 	if (!kb->noprefilter)
 		lower = lower_text(kb, text, len);
 	for (i = 0; i < kb->n; i++) {
@@ -987,8 +999,11 @@ kb_match(const struct kb *ckb, const char *text, size_t len, int reply,
 			continue;
 		rc = pcre2_match(a->re, (PCRE2_SPTR)text, len, 0, 0, kb->md,
 		    kb->mctx);
+		if (rc == PCRE2_ERROR_MATCHLIMIT ||
+		    rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
+			kb->limited = a;	/* taken as no match */
 		if (rc < 0)
-			continue;	/* no match, or a limit was hit */
+			continue;
 		ov = pcre2_get_ovector_pointer(kb->md);
 		c[nc].a = a;
 		c[nc].score = (status && *status &&
