@@ -24,6 +24,18 @@ struct record_attempt {
 	char		*diagnostic;	/* or NULL */
 	char		 reply[4];
 	char		 status[12];
+	/* appended for mail logs: where the line is in the source text (to
+	 * read it again, see record.lines) and the MTA's own dsn= */
+	off_t		 offset;
+	size_t		 length;
+	char		 dsn[12];
+};
+
+/* A source line of a log journey (record.lines). */
+struct record_line {
+	unsigned long	 line;		/* 1-based */
+	off_t		 offset;	/* in the source text (after gunzip) */
+	size_t		 length;	/* without the newline */
 };
 
 struct record {
@@ -63,6 +75,15 @@ struct record {
 	size_t		 nattempts;
 	/* limits hit while reading this record ("MIME nesting too deep") */
 	char		*note;
+
+	/* appended for mail logs: every line of the journey (sender,
+	 * attempts, notices), oldest first.  When seekable is set the source
+	 * is a regular uncompressed file and a view reads the lines again
+	 * with source_reread(source, offset, length); otherwise context
+	 * holds a short copy of them. */
+	struct record_line *lines;
+	size_t		 nlines;
+	int		 seekable;
 };
 
 struct recset {

@@ -14,45 +14,21 @@
 #include "findings.h"
 #include "input.h"
 #include "kb.h"
+#include "maillog.h"
 #include "message.h"
 #include "record.h"
 #include "source.h"
 #include "xalloc.h"
 
-/* Does the line at p open like a log line: a syslog stamp ("Jan  2
- * 03:04:05 ") or an ISO 8601 one ("2024-01-02T03:04:05", "2024-01-02
- * 03:04:05")? */
-static int
-log_line(const char *p, size_t n)
+/* Records from the mail-log reader go into the caller's set. */
+static void
+to_recset(struct record *r, void *arg)
 {
-	static const char	months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	size_t			i;
+	struct recset	*rs = arg;
+	struct record	*n = recset_add(rs);
 
-	if (n >= 16 && p[3] == ' ' && p[9] == ':' && p[12] == ':')
-		for (i = 0; i < 12; i++)
-			if (memcmp(p, months + 3 * i, 3) == 0)
-				return 1;
-	return n >= 19 && p[4] == '-' && p[7] == '-' && (p[10] == 'T' ||
-	    p[10] == ' ') && p[13] == ':' && p[16] == ':' &&
-	    strspn(p, "0123456789") == 4;
-}
-
-/* A mail log has log lines for most of its first lines. */
-static int
-sniff_log(const char *buf, size_t len)
-{
-	const char	*p = buf, *end = buf + len, *nl;
-	size_t		 lines = 0, logs = 0;
-
-	for (; p < end && lines < 20; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		if (nl > p) {
-			lines++;
-			logs += log_line(p, (size_t)(nl - p));
-		}
-	}
-	return lines > 0 && logs * 2 > lines;
+	*n = *r;
+	n->source = recset_intern(rs, r->source);
 }
 
 enum input_kind
@@ -63,7 +39,7 @@ input_sniff(const char *buf, size_t len)
 		return INPUT_MBOX;
 	if (message_has_header(buf, len))
 		return INPUT_MESSAGE;
-	if (sniff_log(buf, len))
+	if (maillog_sniff(buf, len))
 		return INPUT_LOG;
 	/* a bounce pasted without its header */
 	if (message_has_bounce_text(buf, len))
@@ -109,7 +85,15 @@ void
 input_load_buffer(const char *name, const char *buf, size_t len,
     struct recset *rs, const struct kb *kb, struct diag *d)
 {
+	struct maillog_sink	 sink = { to_recset, rs };
+	struct source_stream	*s;
+
 	switch (input_sniff(buf, len)) {
+	case INPUT_LOG:
+		s = source_open_mem(name, buf, len, d);
+		maillog_read(s, name, kb, &sink, d);
+		source_close(s);
+		break;
 	case INPUT_MBOX:
 		message_read_mbox(name, buf, len, rs, kb, d);
 		break;
@@ -125,18 +109,32 @@ input_load_buffer(const char *name, const char *buf, size_t len,
 	}
 }
 
+/* How much of a file's start is looked at to tell its kind. */
+#define INPUT_SNIFF_BYTES	((size_t)64 << 10)
+
 static int
 load_file(const char *path, struct recset *rs, const struct kb *kb,
     struct diag *d)
 {
-	char	*buf;
-	size_t	 len;
+	struct maillog_sink	 sink = { to_recset, rs };
+	struct source_stream	*s;
+	const char		*name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+	const char		*head;
+	char			*buf;
+	size_t			 len;
 
-	if (source_slurp(path, SOURCE_SLURP_MAX, &buf, &len, d) == -1)
+	if ((s = source_open(path, d)) == NULL)
 		return -1;
-	input_load_buffer(strcmp(path, "-") == 0 ? "(stdin)" : path, buf, len,
-	    rs, kb, d);
-	free(buf);
+	/* a log is streamed (it may be gigabytes); the rest is read whole */
+	len = source_peek(s, INPUT_SNIFF_BYTES, &head);
+	if (input_sniff(head, len) == INPUT_LOG)
+		maillog_read(s, name, kb, &sink, d);
+	else {
+		source_read_all(s, SOURCE_SLURP_MAX, &buf, &len);
+		input_load_buffer(name, buf, len, rs, kb, d);
+		free(buf);
+	}
+	source_close(s);
 	return 0;
 }
 

@@ -43,6 +43,7 @@ record_release(struct record *r)
 		free(r->attempts[i].diagnostic);
 	}
 	free(r->attempts);
+	free(r->lines);
 	memset(r, 0, sizeof *r);
 }
 

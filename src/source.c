@@ -4,11 +4,17 @@
  * Input files are opened O_RDONLY and never written.  Whether a file is
  * gzip is decided by its first two bytes (RFC 1952 s2.3.1: 1f 8b), so a
  * renamed .gz still works and a ".gz" that is not gzip is read as text.
+ *
+ * Two ways in: source_slurp() reads a whole (small) input into memory;
+ * the source_stream functions hand a large one out in blocks through the
+ * caller's buffer, inflating gzip as they go, so a log of gigabytes is
+ * read with a fixed amount of memory.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,4 +184,340 @@ source_slurp(const char *path, size_t max, char **buf, size_t *len,
 		(*buf)[*len] = '\0';
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------ streaming */
+
+#define SOURCE_INBUF	((size_t)1 << 17)
+
+struct source_stream {
+	int		 fd;
+	int		 own_fd;
+	int		 regular;
+	char		*name;
+	struct diag	*d;
+	int		 started;	/* first bytes looked at (gzip?) */
+	int		 gz;
+	int		 zend;		/* current gzip member ended */
+	int		 raw_eof;	/* the descriptor said end of file */
+	int		 done;		/* end of input or error reported */
+	z_stream	 z;
+	unsigned char	*in;		/* raw bytes for zlib */
+	size_t		 inlen;		/* raw bytes not yet given to zlib */
+	char		*look;		/* peeked text not yet consumed */
+	size_t		 lookoff, looklen, lookcap;
+	unsigned long long out;		/* text bytes produced */
+};
+
+static struct source_stream *
+stream_new(int fd, int own, const char *name, struct diag *d)
+{
+	struct source_stream	*s = xcalloc(1, sizeof *s);
+	struct stat		 st;
+
+	s->fd = fd;
+	s->own_fd = own;
+	s->name = xstrdup(name);
+	s->d = d;
+	s->regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	return s;
+}
+
+struct source_stream *
+source_open_fd(int fd, const char *name, struct diag *d)
+{
+	struct stat	st;
+
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		diag_at(d, name, 0, "is a directory");
+		return NULL;
+	}
+	return stream_new(fd, 0, name, d);
+}
+
+struct source_stream *
+source_open_mem(const char *name, const char *buf, size_t len,
+    struct diag *d)
+{
+	struct source_stream	*s = xcalloc(1, sizeof *s);
+
+	s->fd = -1;
+	s->name = xstrdup(name);
+	s->d = d;
+	s->started = s->done = s->raw_eof = 1;
+	s->look = xmalloc(len + 1);
+	memcpy(s->look, buf, len);
+	s->looklen = len;
+	s->lookcap = len + 1;
+	return s;
+}
+
+struct source_stream *
+source_open(const char *path, struct diag *d)
+{
+	struct source_stream	*s;
+	int			 fd, flags;
+
+	if (strcmp(path, "-") == 0)
+		return source_open_fd(STDIN_FILENO, path, d);
+	/* a FIFO without a writer must not hang the open: it reads as empty
+	 * (reads block again once it is open, for a writer's data) */
+	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK)) == -1) {
+		diag_at(d, path, 0, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if ((flags = fcntl(fd, F_GETFL)) != -1)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	if ((s = source_open_fd(fd, path, d)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	s->own_fd = 1;
+	return s;
+}
+
+void
+source_close(struct source_stream *s)
+{
+	if (s == NULL)
+		return;
+	if (s->gz)
+		inflateEnd(&s->z);
+	if (s->own_fd)
+		close(s->fd);
+	free(s->in);
+	free(s->look);
+	free(s->name);
+	free(s);
+}
+
+int
+source_seekable(const struct source_stream *s)
+{
+	return s->regular && !s->gz;
+}
+
+/* One read(2) of raw bytes; 0 at end of file or after a reported error. */
+static size_t
+raw_read(struct source_stream *s, void *buf, size_t n)
+{
+	ssize_t	r;
+
+	if (s->raw_eof)
+		return 0;
+	while ((r = read(s->fd, buf, n)) == -1 && errno == EINTR)
+		continue;
+	if (r == -1)
+		diag_at(s->d, s->name, 0, "read error after %llu bytes: %s",
+		    s->out, strerror(errno));
+	if (r <= 0) {
+		s->raw_eof = 1;
+		return 0;
+	}
+	return (size_t)r;
+}
+
+/* Reads the first raw bytes and decides whether the input is gzip. */
+static void
+start(struct source_stream *s)
+{
+	s->started = 1;
+	s->in = xmalloc(SOURCE_INBUF);
+	while (s->inlen < 2 && !s->raw_eof)
+		s->inlen += raw_read(s, s->in + s->inlen, SOURCE_INBUF -
+		    s->inlen);
+	if (!source_is_gzip(s->in, s->inlen))
+		return;
+	memset(&s->z, 0, sizeof s->z);
+	if (inflateInit2(&s->z, 15 + 16) != Z_OK) {
+		diag_at(s->d, s->name, 0, "cannot start gzip decoder");
+		s->done = 1;
+		return;
+	}
+	s->gz = 1;
+	s->z.next_in = s->in;
+	s->z.avail_in = (uInt)s->inlen;
+}
+
+/* Decides what follows a gzip member: another member, padding or junk. */
+static int
+next_member(struct source_stream *s)
+{
+	size_t	i;
+
+	if (s->z.avail_in < 2 && !s->raw_eof) {
+		memmove(s->in, s->z.next_in, s->z.avail_in);
+		s->z.next_in = s->in;
+		s->z.avail_in += (uInt)raw_read(s, s->in + s->z.avail_in,
+		    SOURCE_INBUF - s->z.avail_in);
+	}
+	if (s->z.avail_in == 0)
+		return 0;
+	if (source_is_gzip(s->z.next_in, s->z.avail_in)) {
+		s->zend = 0;
+		return inflateReset(&s->z) == Z_OK;
+	}
+	for (i = 0; i < s->z.avail_in; i++)
+		if (s->z.next_in[i] != 0)
+			break;
+	if (i < s->z.avail_in)
+		diag_at(s->d, s->name, 0, "junk after gzip data after %llu "
+		    "bytes of text; ignored", s->out);
+	return 0;
+}
+
+/* Inflates into buf; returns bytes produced, 0 at the end. */
+static size_t
+inflate_some(struct source_stream *s, char *buf, size_t n)
+{
+	int	rc;
+
+	for (;;) {
+		if (s->zend && !next_member(s))
+			return 0;
+		if (s->z.avail_in == 0) {
+			s->z.next_in = s->in;
+			s->z.avail_in = (uInt)raw_read(s, s->in, SOURCE_INBUF);
+		}
+		s->z.next_out = (unsigned char *)buf;
+		s->z.avail_out = (uInt)(n > UINT32_MAX ? UINT32_MAX : n);
+		rc = inflate(&s->z, Z_NO_FLUSH);
+		n = (size_t)((char *)s->z.next_out - buf);
+		if (rc == Z_STREAM_END)
+			s->zend = 1;
+		else if (rc == Z_BUF_ERROR && s->z.avail_in == 0 &&
+		    s->raw_eof) {
+			diag_at(s->d, s->name, 0, "gzip data truncated after "
+			    "%llu bytes of text; keeping what was read",
+			    s->out + n);
+			s->done = 1;
+		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			diag_at(s->d, s->name, 0, "gzip data corrupt after "
+			    "%llu bytes of text (%s); keeping what was read",
+			    s->out + n, s->z.msg ? s->z.msg : "inflate error");
+			s->done = 1;
+		}
+		if (n > 0 || s->done)
+			return n;
+	}
+}
+
+/* Produces text from the descriptor (not the look-ahead). */
+static size_t
+produce(struct source_stream *s, char *buf, size_t n)
+{
+	size_t	k;
+
+	if (!s->started)
+		start(s);
+	if (s->done || n == 0)
+		return 0;
+	if (s->gz)
+		k = inflate_some(s, buf, n);
+	else if (s->inlen > 0) {
+		k = s->inlen < n ? s->inlen : n;
+		memcpy(buf, s->in, k);
+		memmove(s->in, s->in + k, s->inlen - k);
+		s->inlen -= k;
+	} else
+		k = raw_read(s, buf, n);
+	if (k == 0)
+		s->done = 1;
+	s->out += k;
+	return k;
+}
+
+size_t
+source_read(struct source_stream *s, char *buf, size_t n)
+{
+	size_t	k;
+
+	if (s->looklen > s->lookoff) {
+		k = s->looklen - s->lookoff;
+		if (k > n)
+			k = n;
+		memcpy(buf, s->look + s->lookoff, k);
+		s->lookoff += k;
+		return k;
+	}
+	return produce(s, buf, n);
+}
+
+size_t
+source_peek(struct source_stream *s, size_t want, const char **p)
+{
+	size_t	k;
+
+	if (s->lookoff > 0) {
+		memmove(s->look, s->look + s->lookoff, s->looklen - s->lookoff);
+		s->looklen -= s->lookoff;
+		s->lookoff = 0;
+	}
+	grow(&s->look, &s->lookcap, want + 1);
+	while (s->looklen < want) {
+		k = produce(s, s->look + s->looklen, want - s->looklen);
+		if (k == 0)
+			break;
+		s->looklen += k;
+	}
+	*p = s->look;
+	return s->looklen < want ? s->looklen : want;
+}
+
+void
+source_read_all(struct source_stream *s, size_t max, char **buf,
+    size_t *len)
+{
+	size_t	cap = 0, k;
+
+	*buf = NULL;
+	*len = 0;
+	for (;;) {
+		grow(buf, &cap, *len + SOURCE_BLOCK + 1);
+		k = source_read(s, *buf + *len, cap - *len - 1);
+		if (k == 0)
+			break;
+		*len += k;
+		if (*len > max) {
+			diag_at(s->d, s->name, 0, "input larger than %zu MiB; "
+			    "the rest is ignored", max >> 20);
+			*len = max;
+			break;
+		}
+	}
+	(*buf)[*len] = '\0';
+}
+
+char *
+source_reread(const char *path, off_t off, size_t len, size_t *got,
+    struct diag *d)
+{
+	char	*buf;
+	ssize_t	 r;
+	size_t	 n = 0;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOCTTY)) == -1) {
+		diag_at(d, path, 0, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	buf = xmalloc(len + 1);
+	while (n < len) {
+		r = pread(fd, buf + n, len - n, off + (off_t)n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			diag_at(d, path, 0, "read error: %s", strerror(errno));
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*got = n;
+	return buf;
 }

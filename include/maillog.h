@@ -1,0 +1,275 @@
+/*
+ * maillog.h - read mail-server logs: Postfix, Exim and Sendmail.
+ *
+ * Input: the text of a log, streamed in large blocks (source.h), with
+ * traditional syslog stamps ("Mar  2 00:00:07 host postfix/smtp[12]: …"),
+ * `journalctl -o short` output (the same, zero-padded days), RFC 3339
+ * stamps ("2025-03-02T00:00:07.123+01:00 host …") or Exim's own mainlog
+ * ("2025-03-02 00:00:07 1toWkS-0001kg-03 ** …").
+ *
+ * Output: records (record.h), handed one at a time to a sink:
+ *   - one per recipient and final state of a journey - the lines of one
+ *     queue id joined, so the record knows sender, message-id, recipient,
+ *     relay, delays and every attempt (deferred, deferred, bounced …) with
+ *     its time, line and reply.  A journey makes a record only if one of
+ *     its attempts failed; its action is "failed" (bounced), "expired"
+ *     (given up after the queue lifetime) or "delayed" (deferred, then
+ *     delivered or still queued when the log ends - the last attempt
+ *     says which).  A journey ends with its queue file (Postfix
+ *     "removed", Exim "Completed"), with a final status (Sendmail), or
+ *     with the end of the log;
+ *   - one per inbound rejection (Postfix "NOQUEUE: reject:" of smtpd and
+ *     postscreen, milter rejects, Exim "rejected RCPT", Sendmail
+ *     "reject="), action "rejected".
+ *
+ * The work is split by stage:
+ *	maillog.c		streams blocks, cuts lines, parses the stamp and
+ *				program, dispatches; the reader thread
+ *	maillog_postfix.c	Postfix lines -> struct maillog_line
+ *	maillog_exim.c		Exim lines
+ *	maillog_sendmail.c	Sendmail lines
+ *	maillog_journey.c	joins lines by queue id, builds records
+ *	maillog_cache.c		diagnoses each distinct reply text once
+ *
+ * Memory grows with the journeys still open and the records a sink keeps,
+ * not with the size of the log: lines are parsed in the block buffer and
+ * records keep offsets of their lines (record.h) plus short copies.
+ */
+#ifndef BOUNCEDOC_MAILLOG_H
+#define BOUNCEDOC_MAILLOG_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "diag.h"
+#include "kb.h"
+#include "record.h"
+#include "source.h"
+
+/* A piece of the line being parsed: pointer and length, no NUL.  Points
+ * into the block being read, valid until the next block. */
+struct maillog_span {
+	const char	*p;
+	size_t		 n;
+};
+
+enum maillog_mta {
+	MAILLOG_MTA_NONE = 0,
+	MAILLOG_POSTFIX,
+	MAILLOG_EXIM,
+	MAILLOG_SENDMAIL,
+};
+
+enum maillog_event {
+	MAILLOG_EV_NONE = 0,	/* nothing this reader uses */
+	MAILLOG_EV_DELIVERY,	/* one attempt for one recipient (status) */
+	MAILLOG_EV_SENDER,	/* envelope sender of a queue id (and
+				   message-id, when on the same line) */
+	MAILLOG_EV_MESSAGE_ID,	/* message-id of a queue id */
+	MAILLOG_EV_EXPIRED,	/* every recipient still queued given up */
+	MAILLOG_EV_DONE,	/* queue file removed, "Completed" */
+	MAILLOG_EV_REJECT,	/* refused while receiving */
+	MAILLOG_EV_NOTE,	/* another line of a queue id's journey:
+				   bounce notification, host error */
+};
+
+enum maillog_status {
+	MAILLOG_ST_NONE = 0,
+	MAILLOG_SENT,		/* delivered (sent, => , stat=Sent) */
+	MAILLOG_DEFERRED,	/* temporary failure, will retry */
+	MAILLOG_BOUNCED,	/* permanent failure, returned */
+	MAILLOG_EXPIRED,	/* retried too long, returned */
+};
+
+/*
+ * One log line cut into fields.  Only the fields the line has are set
+ * (.p NULL otherwise).  Addresses are without their <>; "<>" (the null
+ * sender) is an empty span with p set.
+ */
+struct maillog_line {
+	enum maillog_mta	 mta;
+	enum maillog_event	 event;
+	enum maillog_status	 status;
+	struct maillog_span	 stamp;		/* the time as written */
+	struct maillog_span	 host;		/* syslog host, if any */
+	struct maillog_span	 program;	/* "postfix/smtp", "exim" */
+	struct maillog_span	 daemon;	/* its last part, "smtp" */
+	int			 quiet;		/* a daemon that never logs
+						   about deliveries */
+	struct maillog_span	 msg;		/* the text after the tag */
+	/* the fields below are cleared (maillog_line_fields()) only for a
+	 * line that has an event: most lines have none, and are skipped
+	 * faster for it */
+	struct maillog_span	 queue_id;
+	struct maillog_span	 recipient;	/* may list several: <a>,<b> */
+	struct maillog_span	 orig_recipient;
+	struct maillog_span	 sender;
+	struct maillog_span	 message_id;
+	struct maillog_span	 relay;		/* relay=, H= */
+	struct maillog_span	 client;	/* rejects: the client */
+	struct maillog_span	 delays;	/* "delay=1.2, delays=…" */
+	struct maillog_span	 dsn;		/* the MTA's dsn= */
+	struct maillog_span	 text;		/* the diagnostic */
+};
+/* The spans from queue_id to text (maillog_line_fields()). */
+#define MAILLOG_FIELDS	((offsetof(struct maillog_line, text) - \
+	offsetof(struct maillog_line, queue_id)) / \
+	sizeof(struct maillog_span) + 1)
+
+/*
+ * Cuts one line (no newline) into *l (cleared first).  Returns l->event:
+ * MAILLOG_EV_NONE for lines of other programs, lines of a known MTA that
+ * say nothing about a delivery, and lines that are not log lines at all.
+ * Never fails: a line it cannot read is MAILLOG_EV_NONE.
+ */
+enum maillog_event maillog_parse_line(const char *p, size_t n,
+		    struct maillog_line *l);
+
+/* The length of the Postfix daemon name at d ("smtp", "qmgr") when it
+ * is one Postfix has and "[" or ":" follows; else 0.  *quiet is set for
+ * the daemons that never log about a delivery (anvil, pickup …). */
+size_t	maillog_postfix_name(const char *d, const char *end, int *quiet);
+
+/* The per-MTA parsers of the text after the tag (l->msg, l->program set
+ * by maillog_parse_line()).  Each sets l->event and the fields. */
+void	maillog_postfix_parse(struct maillog_line *l);
+void	maillog_exim_parse(struct maillog_line *l);
+void	maillog_sendmail_parse(struct maillog_line *l);
+
+/* Small helpers the parsers share (maillog.c). */
+/* Clears the fields from queue_id on and sets queue_id. */
+void	maillog_line_fields(struct maillog_line *l, const char *qid,
+	    size_t qlen);
+/* 1 for [0-9A-Za-z]: the characters of queue ids. */
+extern const unsigned char maillog_alnum[256];
+/* The first of the bytes a or b in [p, end), or end: memchr() for the
+ * short distances inside a log line. */
+const char *maillog_first(const char *p, const char *end, int a, int b);
+/* Finds needle in s; NULL if absent. */
+const char *maillog_find(const char *s, size_t n, const char *needle,
+	    size_t nlen);
+/* The value after key (e.g. "relay=") in s up to the next ", " or the
+ * end; p NULL if key is absent. */
+struct maillog_span maillog_field(const char *s, size_t n, const char *key);
+/*
+ * Copies sp into dst (room for 3 * sp.n + 1 bytes), NUL-terminated, a NUL
+ * byte of the log written as U+2400 (SYMBOL FOR NULL) so the text after
+ * it is kept; returns the length.  maillog_strdup() does the same into a
+ * new string (NULL for an unset span; caller frees).
+ */
+size_t	maillog_copy(char *dst, struct maillog_span sp);
+char	*maillog_strdup(struct maillog_span sp);
+/* Strips one pair of <> around sp. */
+struct maillog_span maillog_unangle(struct maillog_span sp);
+
+/*
+ * True if buf[0..len) (the start of an input) reads as a mail log: its
+ * first lines carry log stamps and at least one comes from a known MTA.
+ */
+int	maillog_sniff(const char *buf, size_t len);
+
+/* Where records go.  record() takes over the fields of *r: it keeps them
+ * (e.g. *recset_add(rs) = *r) or frees them with record_release(); *r
+ * itself belongs to the reader. */
+struct maillog_sink {
+	void	(*record)(struct record *r, void *arg);
+	void	 *arg;
+};
+
+/*
+ * Reads the log s (labelled name in records and messages) to its end and
+ * hands every record to sink, diagnosed with kb.  Bad lines are skipped
+ * (a line longer than MAILLOG_LINE_MAX is reported once and only its
+ * start read).  Diagnosis runs in a second thread when one can be
+ * started; sink->record() is always called from one thread at a time, in
+ * the order the records complete.  Returns 0, or -1 if nothing could be
+ * read (reported into d).
+ */
+#define MAILLOG_LINE_MAX	((size_t)1 << 20)
+int	maillog_read(struct source_stream *s, const char *name,
+	    const struct kb *kb, const struct maillog_sink *sink,
+	    struct diag *d);
+/* Opens path ("-" for stdin) and reads it with maillog_read(). */
+int	maillog_read_path(const char *path, const struct kb *kb,
+	    const struct maillog_sink *sink, struct diag *d);
+
+/* ---------------------------------------------------------- journeys */
+
+/*
+ * The joiner (maillog_journey.c): fed the parsed lines in order, it keeps
+ * the open queue ids and their failing recipients, and hands complete
+ * records (not yet diagnosed, their texts as the log wrote them) to out.
+ *
+ * Those records borrow: every string and array in them belongs to the
+ * joiner and is valid only during the out->record() call, which must not
+ * free them.  A receiver that keeps one packs it (maillog_record_pack()),
+ * so a record costs one allocation on the reading thread.
+ */
+struct maillog_journey;
+
+/* name (kept by pointer: it labels the records) must outlive the
+ * delivery of every record. */
+struct maillog_journey *maillog_journey_new(const char *name, int seekable,
+		    const struct maillog_sink *out);
+/* Feeds line number lineno at text offset off (its bytes p[0..n)). */
+void	maillog_journey_feed(struct maillog_journey *j,
+	    const struct maillog_line *l, unsigned long lineno, off_t off,
+	    const char *p, size_t n);
+/* Ends every open journey (the log ended), hands out their records and
+ * frees j. */
+void	maillog_journey_finish(struct maillog_journey *j);
+/* Frees j without handing out anything (reading was stopped).  NULL is a
+ * no-op. */
+void	maillog_journey_free(struct maillog_journey *j);
+
+/*
+ * Copies the strings and arrays a record borrows (all but source) into
+ * one new allocation and points the record's fields into it.  Returns
+ * the allocation; the record is valid while it lives.
+ */
+char	*maillog_record_pack(struct record *r);
+/* Gives a packed record allocations of its own (for record_release())
+ * and frees the pack. */
+void	maillog_record_unpack(struct record *r, char *pack);
+
+/* ------------------------------------------------------------ diagnosis */
+
+/*
+ * The diagnosis cache (maillog_cache.c).  A log repeats a few hundred
+ * reply texts with different addresses, IP addresses and random ids in
+ * them; the knowledge base runs once per distinct text, not once per
+ * failure.  See maillog_cache.c for why the cached diagnosis is the one
+ * the text itself would get.  Not thread-safe: one thread uses a cache.
+ */
+struct maillog_cache;
+
+struct maillog_cache *maillog_cache_new(const struct kb *kb);
+void	maillog_cache_free(struct maillog_cache *c);
+/* Like record_diagnose(r, kb): fills r->findings, r->reply, r->status
+ * (unless set; else the dsn= of its attempt if the text has none),
+ * r->phase and r->diagnosis from r->diagnostic. */
+void	maillog_cache_diagnose(struct maillog_cache *c, struct record *r);
+/*
+ * For a record from the joiner, whose texts are as the log wrote them:
+ * unfolds r->diagnostic and each attempt's (multi-line replies), sets
+ * each attempt's reply and status (the codes its own text carries), and
+ * diagnoses r as maillog_cache_diagnose() does.
+ */
+void	maillog_cache_record(struct maillog_cache *c, struct record *r);
+/*
+ * The key a text is cached under: the text with volatile tokens (mail
+ * addresses, IP addresses, long random ids and counters) masked.
+ * Returns a new NUL-terminated string; caller frees.
+ */
+char	*maillog_cache_key(const char *text, size_t len, size_t *keylen);
+/* Counters for tests and the benchmark. */
+struct maillog_cache_stats {
+	size_t	lookups;	/* texts diagnosed */
+	size_t	entries;	/* distinct keys */
+	size_t	kb_runs;	/* diagnosis_run() calls */
+	size_t	unstable;	/* keys whose masked text diagnoses apart */
+};
+void	maillog_cache_stats(const struct maillog_cache *c,
+	    struct maillog_cache_stats *st);
+
+#endif

@@ -1,0 +1,643 @@
+/*
+ * maillog_cache.c - diagnose each distinct reply text of a log once.
+ *
+ * Input: records with a diagnostic (their findings are filled here).
+ * Output: r->findings, r->reply, r->status, r->phase, r->diagnosis - the
+ * same values record_diagnose() gives, at a fraction of the cost.
+ *
+ * Running the knowledge base (a few hundred PCRE2 patterns) costs tens of
+ * microseconds per text; a log of a gigabyte holds a hundred thousand
+ * failures, but only a few thousand distinct texts once the parts that
+ * change from one failure to the next are masked: mail addresses, IP
+ * addresses, random ids (an alphanumeric run of 10 or more with letters
+ * and digits: "7uwvqmg0hzca6rthp91vd0cd"), long numbers (5 digits or
+ * more) and counters after a name ("mta233" -> "mta0").  Codes, short
+ * tags ("[TS03]", "(S3150)", "DY-001", "554.30"), host names and words
+ * stay as they are.
+ *
+ * The key is the masked text with the reply code and enhanced status the
+ * diagnosis uses (which may come from dsn=, not the text) in front, so
+ * two texts share an entry only if they differ in masked tokens alone.
+ *
+ * Exactness.  The cached diagnosis is reused only where the masked parts
+ * cannot change it.  When a key is first seen, its text is diagnosed
+ * twice: as it is, and with the masks in place of the tokens.  If the
+ * two agree (same articles, same class, same reason), no knowledge-base
+ * pattern looked into those tokens for this text, and the entry is
+ * marked stable: later texts with the key get its diagnosis.  If they
+ * disagree (a pattern matches an address, an IP address or an id - a
+ * fixed one, like an URL's article number), the entry is unstable and
+ * every text with that key is diagnosed on its own.  What is left is a
+ * pattern that tells apart two values of a masked token that both
+ * texts have; the masked kinds are chosen so that none of the shipped
+ * patterns does (tests/check_maillog.c compares every failure of the
+ * test logs with record_diagnose(), and BOUNCEDOC_DIAG_CACHE=off turns
+ * the cache off to compare a whole log).
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diagnosis.h"
+#include "findings.h"
+#include "kb.h"
+#include "maillog.h"
+#include "record.h"
+#include "xalloc.h"
+
+#define TOKEN_MIN	10	/* random id: at least this long */
+#define NUMBER_MIN	5	/* a number this long is a counter */
+
+/* ------------------------------------------------------------- masks */
+
+enum { C_DIGIT = 1, C_ALPHA = 2, C_LOCAL = 4, C_DOMAIN = 8 };
+
+/* Character classes: digits, letters, what a mail address's local part
+ * (RFC 5322 atext and '.') and its domain may hold. */
+#define D	(C_DIGIT | C_LOCAL | C_DOMAIN)
+#define L	(C_ALPHA | C_LOCAL | C_DOMAIN)
+#define D10	D, D, D, D, D, D, D, D, D, D
+#define L26	L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, \
+		L, L, L, L, L, L
+static const unsigned char cls[256] = {
+	['0'] = D10, ['A'] = L26, ['a'] = L26,
+	['.'] = C_LOCAL | C_DOMAIN, ['-'] = C_LOCAL | C_DOMAIN,
+	['_'] = C_LOCAL, ['%'] = C_LOCAL, ['+'] = C_LOCAL, ['='] = C_LOCAL,
+	['\''] = C_LOCAL, ['/'] = C_LOCAL, ['!'] = C_LOCAL, ['#'] = C_LOCAL,
+	['$'] = C_LOCAL, ['&'] = C_LOCAL, ['*'] = C_LOCAL, ['?'] = C_LOCAL,
+	['^'] = C_LOCAL, ['`'] = C_LOCAL, ['{'] = C_LOCAL, ['|'] = C_LOCAL,
+	['}'] = C_LOCAL, ['~'] = C_LOCAL,
+};
+#undef D
+#undef L
+
+#define is_digit(c)	(cls[(unsigned char)(c)] & C_DIGIT)
+#define is_alpha(c)	(cls[(unsigned char)(c)] & C_ALPHA)
+#define is_alnum(c)	(cls[(unsigned char)(c)] & (C_DIGIT | C_ALPHA))
+#define is_local(c)	(cls[(unsigned char)(c)] & C_LOCAL)
+#define is_domain(c)	(cls[(unsigned char)(c)] & C_DOMAIN)
+
+/* An IPv4 address at t[i] (not inside a longer dotted number). */
+static size_t
+ipv4_len(const char *t, size_t len, size_t i)
+{
+	size_t	j = i, k, groups;
+
+	if (i > 0 && (is_alnum(t[i - 1]) || t[i - 1] == '.'))
+		return 0;
+	for (groups = 0; groups < 4; groups++) {
+		for (k = 0; j + k < len && k < 4 && is_digit(t[j + k]); k++)
+			continue;
+		if (k == 0 || k > 3)
+			return 0;
+		j += k;
+		if (groups < 3) {
+			if (j >= len || t[j] != '.')
+				return 0;
+			j++;
+		}
+	}
+	if (j < len && (is_alnum(t[j]) || (t[j] == '.' && j + 1 < len &&
+	    is_digit(t[j + 1]))))
+		return 0;
+	return j - i;
+}
+
+/* An IPv6 address at t[i]: hex and colons, "::" or a hex letter in it. */
+static size_t
+ipv6_len(const char *t, size_t len, size_t i)
+{
+	size_t	j, colons = 0;
+	int	hexletter = 0, dbl = 0;
+
+	if (i > 0 && (is_alnum(t[i - 1]) || t[i - 1] == ':'))
+		return 0;
+	for (j = i; j < len && (is_digit(t[j]) || t[j] == ':' || t[j] == '.' ||
+	    (t[j] >= 'a' && t[j] <= 'f') || (t[j] >= 'A' && t[j] <= 'F'));
+	    j++) {
+		colons += t[j] == ':';
+		hexletter |= is_alpha(t[j]);
+		dbl |= t[j] == ':' && j > i && t[j - 1] == ':';
+	}
+	if (j < len && is_alnum(t[j]))
+		return 0;
+	return colons >= 2 && (dbl || hexletter) && j - i >= 4 ? j - i : 0;
+}
+
+/* Writes the masked form of the alphanumeric run t[0..n) holding digits
+ * digits. */
+static void
+put_run(char *out, size_t *o, const char *t, size_t n, size_t digits)
+{
+	size_t	tail;
+
+	for (tail = 0; tail < n && is_digit(t[n - 1 - tail]); tail++)
+		continue;
+	if (n >= TOKEN_MIN && digits > 0 && digits < n) {
+		memcpy(out + *o, "x0", 2);
+		*o += 2;
+	} else if (digits == n && n >= NUMBER_MIN)
+		out[(*o)++] = '0';
+	else if (tail >= 3 && n - tail >= 2) {
+		memcpy(out + *o, t, n - tail);
+		*o += n - tail;
+		out[(*o)++] = '0';
+	} else {
+		memcpy(out + *o, t, n);
+		*o += n;
+	}
+}
+
+/* An address at t[i] == '@' (its local part already written to out):
+ * takes the local part back and skips the domain.  0 if not one. */
+static size_t
+address(const char *t, size_t len, size_t i, char *out, size_t *o)
+{
+	size_t	back, j;
+
+	if (*o == 0 || !is_local(out[*o - 1]) || i + 1 >= len ||
+	    !is_alnum(t[i + 1]))
+		return 0;
+	for (back = *o; back > 0 && is_local(out[back - 1]); back--)
+		continue;
+	*o = back;
+	for (j = i + 1; j < len && is_domain(t[j]); j++)
+		continue;
+	out[(*o)++] = '@';
+	return j - i;
+}
+
+char *
+maillog_cache_key(const char *t, size_t len, size_t *keylen)
+{
+	char	*out = xmalloc(len + 8);
+	size_t	 i = 0, o = 0, k, digits, hex;
+
+	while (i < len) {
+		if (!is_alnum(t[i])) {
+			if (t[i] == '@' && (k = address(t, len, i, out,
+			    &o)) > 0)
+				i += k;
+			else
+				out[o++] = t[i++];
+			continue;
+		}
+		for (k = digits = hex = 0; i + k < len && is_alnum(t[i + k]);
+		    k++) {
+			digits += is_digit(t[i + k]) != 0;
+			hex += is_digit(t[i + k]) || (t[i + k] | 0x20) <= 'f';
+		}
+		if (i + k < len && t[i + k] == '.' && digits == k && k <= 3 &&
+		    (k = ipv4_len(t, len, i)) > 0) {
+			memcpy(out + o, "0.0.0.0", 7);
+			o += 7;
+		} else if (i + k < len && t[i + k] == ':' && hex == k &&
+		    (k = ipv6_len(t, len, i)) > 0) {
+			memcpy(out + o, "::", 2);
+			o += 2;
+		} else {
+			for (k = 0; i + k < len && is_alnum(t[i + k]); k++)
+				continue;
+			put_run(out, &o, t + i, k, digits);
+		}
+		i += k;
+	}
+	out[o] = '\0';
+	if (keylen != NULL)
+		*keylen = o;
+	return out;
+}
+
+/* ------------------------------------------------------------- texts */
+
+/*
+ * Level one: the raw texts seen lately, exactly (direct-mapped), each with
+ * its unfolded form, its findings and its masked form, so a text that
+ * comes again (the same reply to the same client) costs a hash and a
+ * compare.
+ */
+#define TEXTS		4096		/* a power of two */
+#define TEXT_SPANS	16
+
+struct text {
+	uint64_t		 hash;
+	char			*raw;		/* NULL: the slot is empty */
+	size_t			 rawlen;
+	char			*unfolded;
+	size_t			 ulen;
+	char			*masked;	/* maillog_cache_key(unfolded) */
+	size_t			 mlen;
+	/* the findings of unfolded; spans[] only if nspans <= TEXT_SPANS */
+	int			 reply;
+	char			 status[12];
+	enum findings_phase	 phase;
+	struct findings_span	 reply_span, status_span;
+	struct findings_span	 spans[TEXT_SPANS];
+	size_t			 nspans;
+};
+
+/*
+ * Level two: the masked texts with their codes (the key), each with the
+ * diagnosis of the first text seen for it (rep) and whether the masked
+ * parts may be ignored (stable: -1 not known yet).
+ */
+struct entry {
+	uint64_t		 hash;
+	char			*key;
+	size_t			 keylen;
+	char			*rep;
+	size_t			 replen;
+	struct diagnosis	 diag;
+	int			 stable;
+};
+
+struct maillog_cache {
+	const struct kb		*kb;
+	struct text		*texts;
+	struct entry		*tab;
+	size_t			 cap, count;
+	char			*kbuf;		/* the key being built */
+	size_t			 kcap;
+	int			 off;	/* BOUNCEDOC_DIAG_CACHE=off */
+	struct maillog_cache_stats st;
+};
+
+/* A hash of p[0..n), eight bytes at a time (FNV-1a-like mixing). */
+static uint64_t
+hash_bytes(const char *p, size_t n)
+{
+	uint64_t	h = 0xcbf29ce484222325ULL ^ n, w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 29;
+	}
+	for (; n > 0; n--)
+		h = (h ^ (unsigned char)*p++) * 0x100000001b3ULL;
+	return h ^ (h >> 32);
+}
+
+static void
+text_release(struct text *t)
+{
+	free(t->raw);
+	free(t->unfolded);
+	free(t->masked);
+	t->raw = t->unfolded = t->masked = NULL;
+}
+
+/*
+ * Whether findings_unfold() would give raw back unchanged: it joins
+ * lines only at a reply code followed by '-' ("550-5.1.1 …"), and
+ * otherwise changes only whitespace (runs, tabs, line ends, at the ends)
+ * and NUL bytes.  Most log texts have none of those; this look is much
+ * cheaper than unfolding.
+ */
+static int
+unfolded_already(const char *t, size_t n)
+{
+	size_t	i;
+
+	if (n > 0 && (t[0] == ' ' || t[n - 1] == ' '))
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (t[i] == ' ') {
+			if (i + 1 < n && t[i + 1] == ' ')
+				return 0;
+		} else if ((t[i] >= '\t' && t[i] <= '\r') || t[i] == '\0')
+			return 0;
+		else if (t[i] == '-' && i >= 3 && is_digit(t[i - 1]) &&
+		    is_digit(t[i - 2]) && is_digit(t[i - 3]))
+			return 0;
+	}
+	return 1;
+}
+
+/* The level-one entry of raw[0..n), made if new.  Valid until the next
+ * call. */
+static struct text *
+text_of(struct maillog_cache *c, const char *raw, size_t n)
+{
+	uint64_t	 h = hash_bytes(raw, n);
+	struct text	*t = &c->texts[h & (TEXTS - 1)];
+	struct findings	 f;
+
+	if (t->raw != NULL && t->hash == h && t->rawlen == n &&
+	    memcmp(t->raw, raw, n) == 0)
+		return t;
+	text_release(t);
+	t->hash = h;
+	t->raw = xstrndup(raw, n);
+	t->rawlen = n;
+	if (unfolded_already(raw, n)) {
+		t->unfolded = xstrndup(raw, n);
+		t->ulen = n;
+	} else
+		t->unfolded = findings_unfold(raw, n, &t->ulen);
+	t->masked = maillog_cache_key(t->unfolded, t->ulen, &t->mlen);
+	findings_scan(t->unfolded, t->ulen, &f);
+	t->reply = f.reply;
+	memcpy(t->status, f.status, sizeof t->status);
+	t->phase = f.phase;
+	t->reply_span = f.reply_span;
+	t->status_span = f.status_span;
+	t->nspans = f.nspans;
+	if (f.nspans <= TEXT_SPANS)
+		memcpy(t->spans, f.spans, f.nspans * sizeof f.spans[0]);
+	return t;
+}
+
+/* The findings of t, as findings_scan() gives them. */
+static void
+text_findings(const struct text *t, struct findings *f)
+{
+	if (t->nspans > TEXT_SPANS) {
+		findings_scan(t->unfolded, t->ulen, f);
+		return;
+	}
+	memset(f, 0, offsetof(struct findings, spans));
+	f->reply = t->reply;
+	memcpy(f->status, t->status, sizeof f->status);
+	f->phase = t->phase;
+	f->reply_span = t->reply_span;
+	f->status_span = t->status_span;
+	memcpy(f->spans, t->spans, t->nspans * sizeof t->spans[0]);
+	f->nspans = t->nspans;
+}
+
+/* ------------------------------------------------------------- keys */
+
+static struct entry *
+slot(struct maillog_cache *c, const char *key, size_t n, uint64_t h)
+{
+	size_t		 i = (size_t)h & (c->cap - 1);
+	struct entry	*e;
+
+	for (;; i = (i + 1) & (c->cap - 1)) {
+		e = &c->tab[i];
+		if (e->key == NULL || (e->hash == h && e->keylen == n &&
+		    memcmp(e->key, key, n) == 0))
+			return e;
+	}
+}
+
+static void
+grow(struct maillog_cache *c)
+{
+	struct entry	*old = c->tab, *e;
+	size_t		 oldcap = c->cap, i;
+
+	c->cap = oldcap ? oldcap * 2 : 256;
+	c->tab = xcalloc(c->cap, sizeof *c->tab);
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].key == NULL)
+			continue;
+		e = slot(c, old[i].key, old[i].keylen, old[i].hash);
+		*e = old[i];
+	}
+	free(old);
+}
+
+struct maillog_cache *
+maillog_cache_new(const struct kb *kb)
+{
+	struct maillog_cache	*c = xcalloc(1, sizeof *c);
+	const char		*env = getenv("BOUNCEDOC_DIAG_CACHE");
+
+	c->kb = kb;
+	c->off = env != NULL && strcmp(env, "off") == 0;
+	c->texts = xcalloc(TEXTS, sizeof *c->texts);
+	grow(c);
+	return c;
+}
+
+void
+maillog_cache_free(struct maillog_cache *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < TEXTS; i++)
+		text_release(&c->texts[i]);
+	for (i = 0; i < c->cap; i++) {
+		free(c->tab[i].key);
+		free(c->tab[i].rep);
+	}
+	free(c->texts);
+	free(c->tab);
+	free(c->kbuf);
+	free(c);
+}
+
+void
+maillog_cache_stats(const struct maillog_cache *c,
+    struct maillog_cache_stats *st)
+{
+	*st = c->st;
+	st->entries = c->count;
+}
+
+/* ---------------------------------------------------------- diagnose */
+
+static int
+same_diagnosis(const struct diagnosis *a, const struct diagnosis *b)
+{
+	size_t	i;
+
+	if (a->narticles != b->narticles || a->temporary != b->temporary ||
+	    (a->reason != b->reason && (a->reason == NULL || b->reason ==
+	    NULL || strcmp(a->reason, b->reason) != 0)))
+		return 0;
+	for (i = 0; i < a->narticles; i++)
+		if (a->articles[i] != b->articles[i])
+			return 0;
+	return 1;
+}
+
+static void
+run(struct maillog_cache *c, const char *text, size_t len,
+    const struct findings *f, struct diagnosis *out)
+{
+	diagnosis_run(c->kb, text, len, f, out);
+	c->st.kb_runs++;
+}
+
+/* "550" into buf[4]; "" for no code. */
+static void
+reply_str(char *buf, int reply)
+{
+	if (reply < 100 || reply > 999) {
+		buf[0] = '\0';
+		return;
+	}
+	buf[0] = (char)('0' + reply / 100);
+	buf[1] = (char)('0' + reply / 10 % 10);
+	buf[2] = (char)('0' + reply % 10);
+	buf[3] = '\0';
+}
+
+/* The dsn= of the attempt the record reports, for a record whose text
+ * carries no enhanced status (Postfix "connect to …: Connection timed
+ * out", dsn=4.4.1). */
+static const char *
+attempt_dsn(const struct record *r)
+{
+	size_t	i;
+
+	for (i = r->nattempts; i > 0; i--)
+		if (r->attempts[i - 1].line == r->line)
+			return r->attempts[i - 1].dsn;
+	return "";
+}
+
+/* From r->findings, fills the codes as record_diagnose() does, then the
+ * dsn= when the text has no enhanced status; returns the findings with
+ * the record's codes (the structured ones win). */
+static void
+codes(struct record *r, struct findings *f)
+{
+	const char	*dsn;
+
+	*f = r->findings;
+	if (r->reply[0] == '\0' && f->reply != 0)
+		reply_str(r->reply, f->reply);
+	if (r->status[0] == '\0' && f->status[0] != '\0')
+		memcpy(r->status, f->status, sizeof r->status);
+	if (r->status[0] == '\0' && (dsn = attempt_dsn(r))[0] != '\0')
+		memcpy(r->status, dsn, sizeof r->status);
+	if (r->phase == FINDINGS_PHASE_NONE)
+		r->phase = f->phase;
+	f->reply = r->reply[0] ? atoi(r->reply) : 0;
+	memcpy(f->status, r->status, sizeof f->status);
+}
+
+/* "550/5.1.1\x1f" and the masked text, into c->kbuf. */
+static size_t
+make_key(struct maillog_cache *c, const struct findings *f,
+    const char *masked, size_t mlen)
+{
+	size_t	n, sl;
+
+	if (c->kcap < mlen + 32) {
+		c->kcap = mlen + 64;
+		free(c->kbuf);
+		c->kbuf = xmalloc(c->kcap);
+	}
+	reply_str(c->kbuf, f->reply);
+	n = strlen(c->kbuf);
+	c->kbuf[n++] = '/';
+	sl = strnlen(f->status, sizeof f->status);
+	memcpy(c->kbuf + n, f->status, sl);
+	n += sl;
+	c->kbuf[n++] = '\x1f';
+	memcpy(c->kbuf + n, masked, mlen);
+	return (size_t)n + mlen;
+}
+
+/*
+ * The diagnosis of text (its masked form and codes given), through the
+ * cache: exact for the first text of a key and for a text seen before;
+ * for another text of the key, the first one's if masking is known not
+ * to matter (probed once per key), else its own.
+ */
+static void
+lookup(struct maillog_cache *c, const char *text, size_t len,
+    const char *masked, size_t mlen, const struct findings *f,
+    struct diagnosis *out)
+{
+	struct entry		*e;
+	struct diagnosis	 probe;
+	size_t			 klen;
+	uint64_t		 h;
+
+	c->st.lookups++;
+	if (c->off) {
+		run(c, text, len, f, out);
+		return;
+	}
+	klen = make_key(c, f, masked, mlen);
+	h = hash_bytes(c->kbuf, klen);
+	if ((e = slot(c, c->kbuf, klen, h))->key == NULL) {
+		e->hash = h;
+		e->key = xstrndup(c->kbuf, klen);
+		e->keylen = klen;
+		e->rep = xstrndup(text, len);
+		e->replen = len;
+		run(c, text, len, f, &e->diag);
+		/* nothing masked: any text of the key is this one */
+		e->stable = mlen == len && memcmp(masked, text, len) == 0 ?
+		    1 : -1;
+		*out = e->diag;
+		if (++c->count * 2 > c->cap)
+			grow(c);
+		return;
+	}
+	if (e->replen == len && memcmp(e->rep, text, len) == 0) {
+		*out = e->diag;
+		return;
+	}
+	if (e->stable < 0) {
+		run(c, masked, mlen, f, &probe);
+		e->stable = same_diagnosis(&e->diag, &probe);
+		c->st.unstable += !e->stable;
+	}
+	if (e->stable)
+		*out = e->diag;
+	else
+		run(c, text, len, f, out);
+}
+
+void
+maillog_cache_diagnose(struct maillog_cache *c, struct record *r)
+{
+	const char	*text = r->diagnostic ? r->diagnostic : "";
+	size_t		 len = strlen(text), mlen;
+	struct findings	 f;
+	char		*masked;
+
+	findings_scan(text, len, &r->findings);
+	codes(r, &f);
+	masked = maillog_cache_key(text, len, &mlen);
+	lookup(c, text, len, masked, mlen, &f, &r->diagnosis);
+	free(masked);
+}
+
+void
+maillog_cache_record(struct maillog_cache *c, struct record *r)
+{
+	struct record_attempt	*a;
+	struct findings		 f;
+	const struct text	*t;
+	size_t			 i;
+
+	for (i = 0; i < r->nattempts; i++) {
+		a = &r->attempts[i];
+		if (a->diagnostic == NULL)
+			continue;
+		t = text_of(c, a->diagnostic, strlen(a->diagnostic));
+		free(a->diagnostic);
+		a->diagnostic = xstrndup(t->unfolded, t->ulen);
+		if (t->reply != 0)
+			reply_str(a->reply, t->reply);
+		memcpy(a->status, t->status, sizeof a->status);
+	}
+	if (r->diagnostic == NULL) {
+		memset(&r->findings, 0, sizeof r->findings);
+		codes(r, &f);
+		lookup(c, "", 0, "", 0, &f, &r->diagnosis);
+		return;
+	}
+	t = text_of(c, r->diagnostic, strlen(r->diagnostic));
+	free(r->diagnostic);
+	r->diagnostic = xstrndup(t->unfolded, t->ulen);
+	text_findings(t, &r->findings);
+	codes(r, &f);
+	lookup(c, t->unfolded, t->ulen, t->masked, t->mlen, &f,
+	    &r->diagnosis);
+}

@@ -1,0 +1,823 @@
+/*
+ * maillog_journey.c - join the lines of a log by queue id.
+ *
+ * Input: parsed lines (struct maillog_line), in log order, with their
+ * line number and offset.
+ * Output: records (not yet diagnosed) to a sink: one per recipient of a
+ * queue id with a failed attempt, one per inbound rejection.
+ *
+ * State: a hash table of the queue ids seen and not yet done, each with
+ * its sender, message-id and the journeys of its failing recipients.  A
+ * recipient gets a journey at its first failure; a delivery to a
+ * recipient without one is looked up and dropped (that is most lines, so
+ * it must be cheap: one hash lookup).  A queue id is done at "removed"
+ * (Postfix) or "Completed" (Exim); Sendmail says neither, so its journeys
+ * end with their final status.  Queue ids that never end (the log starts
+ * or stops in the middle, Sendmail) are evicted when the table grows past
+ * OPEN_MAX, oldest first, unless a journey is still open in them.
+ *
+ * Texts are copied (the block they are in is reused); the record's
+ * diagnostic and its attempts' texts are raw here: the diagnosis thread
+ * unfolds and scans them (maillog.c).
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "maillog.h"
+#include "record.h"
+#include "xalloc.h"
+
+#define OPEN_MAX	((size_t)1 << 16)	/* queue ids kept idle */
+#define NOTES_MAX	8
+#define CONTEXT_MAX	4096			/* bytes of copied lines */
+
+struct attempt {
+	enum maillog_status	 st;
+	unsigned long		 line;
+	off_t			 off;
+	size_t			 len;
+	char			*stamp;
+	char			*text;
+	char			*copy;		/* the line, if not seekable */
+	char			 dsn[12];
+};
+
+struct jr {
+	struct jr		*next;
+	char			*rcpt;
+	char			*orig;
+	char			*relay;
+	char			*delays;
+	struct attempt		*v;
+	size_t			 n, cap;
+	enum maillog_status	 final;		/* ST_NONE while open */
+};
+
+struct ref {
+	unsigned long		 line;
+	off_t			 off;
+	size_t			 len;
+	char			*copy;
+};
+
+/* A short string kept in place (no allocation), longer ones on the heap. */
+#define ISTR_MAX	88
+struct istr {
+	char			*p;		/* buf, heap or NULL */
+	char			 buf[ISTR_MAX];
+};
+
+struct mq {
+	uint64_t		 hash;
+	struct mq		*next_free;
+	char			 qid[32];
+	struct istr		 sender;
+	struct istr		 msgid;
+	struct ref		 sref, mref;	/* sender and message-id lines */
+	struct ref		 notes[NOTES_MAX];
+	size_t			 nnotes;
+	struct jr		*journeys;
+	unsigned long		 last;		/* line last seen */
+};
+
+struct maillog_journey {
+	const char		*name;		/* the caller's */
+	int			 seekable;
+	const struct maillog_sink *out;
+	struct mq		**tab;		/* open addressing */
+	size_t			 cap, count, limit;
+	struct mq		*pool;		/* freed, for reuse */
+	/* what the records handed out borrow */
+	struct record_attempt	*att;
+	size_t			 attcap;
+	struct record_line	*lines;
+	size_t			 linecap;
+	char			*scratch;
+	size_t			 scratchcap;
+	char			 host[256];
+	char			 ctx[CONTEXT_MAX + 1];
+};
+
+static uint64_t
+hash_bytes(const char *p, size_t n)
+{
+	uint64_t	h = 0xcbf29ce484222325ULL;
+
+	while (n-- > 0)
+		h = (h ^ (unsigned char)*p++) * 0x100000001b3ULL;
+	return h;
+}
+
+static char *
+span_dup(struct maillog_span sp)
+{
+	return maillog_strdup(sp);
+}
+
+static int
+span_eq(struct maillog_span sp, const char *s)
+{
+	return s != NULL && sp.p != NULL && strncmp(s, sp.p, sp.n) == 0 &&
+	    s[sp.n] == '\0';
+}
+
+static void
+istr_clear(struct istr *s)
+{
+	if (s->p != NULL && s->p != s->buf)
+		free(s->p);
+	s->p = NULL;
+}
+
+static void
+istr_set(struct istr *s, struct maillog_span sp)
+{
+	if (sp.p == NULL || span_eq(sp, s->p))
+		return;
+	istr_clear(s);
+	if (sp.n * 3 < ISTR_MAX) {
+		maillog_copy(s->buf, sp);
+		s->p = s->buf;
+	} else
+		s->p = span_dup(sp);
+}
+
+/* ------------------------------------------------------------- table */
+
+static size_t
+slot_of(const struct maillog_journey *j, struct maillog_span qid,
+    uint64_t h)
+{
+	size_t	i = (size_t)h & (j->cap - 1);
+
+	while (j->tab[i] != NULL && !(j->tab[i]->hash == h &&
+	    span_eq(qid, j->tab[i]->qid)))
+		i = (i + 1) & (j->cap - 1);
+	return i;
+}
+
+static void
+grow(struct maillog_journey *j)
+{
+	struct mq	**old = j->tab;
+	size_t		  oldcap = j->cap, i, k;
+
+	j->cap = oldcap ? oldcap * 2 : 1024;
+	j->tab = xcalloc(j->cap, sizeof *j->tab);
+	for (i = 0; i < oldcap; i++) {
+		if (old[i] == NULL)
+			continue;
+		for (k = (size_t)old[i]->hash & (j->cap - 1); j->tab[k] != NULL;
+		    k = (k + 1) & (j->cap - 1))
+			continue;
+		j->tab[k] = old[i];
+	}
+	free(old);
+}
+
+static struct mq *
+find(struct maillog_journey *j, struct maillog_span qid)
+{
+	return j->cap ? j->tab[slot_of(j, qid, hash_bytes(qid.p,
+	    qid.n))] : NULL;
+}
+
+static struct mq *
+get(struct maillog_journey *j, struct maillog_span qid)
+{
+	uint64_t	 h = hash_bytes(qid.p, qid.n);
+	size_t		 i;
+	struct mq	*m;
+
+	if ((j->count + 1) * 2 > j->cap)
+		grow(j);
+	i = slot_of(j, qid, h);
+	if ((m = j->tab[i]) == NULL) {
+		if ((m = j->pool) != NULL) {
+			j->pool = m->next_free;
+			memset(m, 0, sizeof *m);
+		} else
+			m = xcalloc(1, sizeof *m);
+		j->tab[i] = m;
+		m->hash = h;
+		memcpy(m->qid, qid.p, qid.n < sizeof m->qid ? qid.n :
+		    sizeof m->qid - 1);
+		j->count++;
+	}
+	return m;
+}
+
+/* Removes slot i, shifting later entries back (linear probing). */
+static void
+unslot(struct maillog_journey *j, size_t i)
+{
+	size_t	k = i, home;
+
+	j->tab[i] = NULL;
+	j->count--;
+	for (;;) {
+		k = (k + 1) & (j->cap - 1);
+		if (j->tab[k] == NULL)
+			return;
+		home = (size_t)j->tab[k]->hash & (j->cap - 1);
+		/* move it back unless its home lies in (i, k] */
+		if (i <= k ? (home <= i || home > k) : (home <= i && home > k)) {
+			j->tab[i] = j->tab[k];
+			j->tab[k] = NULL;
+			i = k;
+		}
+	}
+}
+
+/* ---------------------------------------------------------- freeing */
+
+static void
+attempt_free(struct attempt *a)
+{
+	free(a->stamp);
+	free(a->text);
+	free(a->copy);
+}
+
+static void
+jr_free(struct jr *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->n; i++)
+		attempt_free(&r->v[i]);
+	free(r->v);
+	free(r->rcpt);
+	free(r->orig);
+	free(r->relay);
+	free(r->delays);
+	free(r);
+}
+
+/* Frees what m holds and keeps m itself for reuse. */
+static void
+mq_free(struct maillog_journey *j, struct mq *m)
+{
+	struct jr	*r;
+	size_t		 i;
+
+	while ((r = m->journeys) != NULL) {
+		m->journeys = r->next;
+		jr_free(r);
+	}
+	for (i = 0; i < m->nnotes; i++)
+		free(m->notes[i].copy);
+	free(m->sref.copy);
+	free(m->mref.copy);
+	istr_clear(&m->sender);
+	istr_clear(&m->msgid);
+	m->next_free = j->pool;
+	j->pool = m;
+}
+
+/* ------------------------------------------------------------ records */
+
+static const char *
+action_of(enum maillog_status st)
+{
+	switch (st) {
+	case MAILLOG_SENT:
+		return "delivered";
+	case MAILLOG_DEFERRED:
+		return "delayed";
+	case MAILLOG_BOUNCED:
+		return "failed";
+	case MAILLOG_EXPIRED:
+		return "expired";
+	default:
+		return NULL;
+	}
+}
+
+static int
+cmp_line(const void *a, const void *b)
+{
+	const struct record_line	*x = a, *y = b;
+
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static void
+add_line(struct record *r, const struct ref *f)
+{
+	size_t	i;
+
+	if (f->line == 0)
+		return;
+	for (i = 0; i < r->nlines; i++)
+		if (r->lines[i].line == f->line)
+			return;
+	r->lines[r->nlines].line = f->line;
+	r->lines[r->nlines].offset = f->off;
+	r->lines[r->nlines++].length = f->len;
+}
+
+/* Joins the copied lines of a journey, in line order, into context. */
+static void
+add_context(struct maillog_journey *j, struct record *r,
+    const struct ref *refs, size_t n)
+{
+	size_t	i, k, len = 0, need;
+	char	*s = j->ctx;
+
+	for (i = 0; i < r->nlines; i++)
+		for (k = 0; k < n; k++) {
+			if (refs[k].line != r->lines[i].line ||
+			    refs[k].copy == NULL)
+				continue;
+			need = strlen(refs[k].copy) + 1;
+			if (len + need > CONTEXT_MAX)
+				break;
+			memcpy(s + len, refs[k].copy, need - 1);
+			len += need;
+			s[len - 1] = '\n';
+			break;
+		}
+	s[len] = '\0';
+	r->context = s;
+}
+
+/* The journey's source lines (and, unseekable, their copies). */
+static void
+journey_lines(struct maillog_journey *j, struct record *r,
+    const struct mq *m, const struct jr *jr)
+{
+	struct ref	*refs;
+	size_t		 n = 0, i;
+
+	refs = xreallocarray(NULL, jr->n + NOTES_MAX + 2, sizeof *refs);
+	refs[n++] = m->sref;
+	refs[n++] = m->mref;
+	for (i = 0; i < m->nnotes; i++)
+		refs[n++] = m->notes[i];
+	for (i = 0; i < jr->n; i++) {
+		refs[n].line = jr->v[i].line;
+		refs[n].off = jr->v[i].off;
+		refs[n].len = jr->v[i].len;
+		refs[n++].copy = jr->v[i].copy;
+	}
+	if (n > j->linecap) {
+		j->linecap = n;
+		j->lines = xreallocarray(j->lines, n, sizeof *j->lines);
+	}
+	r->lines = j->lines;
+	for (i = 0; i < n; i++)
+		add_line(r, &refs[i]);
+	qsort(r->lines, r->nlines, sizeof *r->lines, cmp_line);
+	r->seekable = j->seekable;
+	if (!j->seekable)
+		add_context(j, r, refs, n);
+	free(refs);
+}
+
+/* The host name of a relay ("mx.example.com[192.0.2.1]:25", "mx.example.com
+ * [192.0.2.1]") into buf; NULL for "none", "local" and the like. */
+static char *
+relay_host(const char *relay, char *buf, size_t size)
+{
+	size_t	n;
+
+	if (relay == NULL || strchr(relay, '[') == NULL)
+		return NULL;
+	if ((n = strcspn(relay, "[ ")) == 0 || n >= size)
+		return NULL;
+	memcpy(buf, relay, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * Hands out a finished journey as a record.  The record borrows every
+ * string and array from the journey (maillog.h): nothing is allocated
+ * for it here.
+ */
+static void
+emit(struct maillog_journey *j, struct mq *m, struct jr *jr)
+{
+	struct record	 r;
+	struct attempt	*a, *last = NULL;
+	size_t		 i;
+
+	memset(&r, 0, sizeof r);
+	if (jr->n > j->attcap) {
+		j->attcap = jr->n;
+		j->att = xreallocarray(j->att, jr->n, sizeof *j->att);
+	}
+	r.attempts = j->att;
+	for (i = 0; i < jr->n; i++) {
+		a = &jr->v[i];
+		if (a->st != MAILLOG_SENT)
+			last = a;
+		memset(&r.attempts[i], 0, sizeof r.attempts[i]);
+		r.attempts[i].line = a->line;
+		r.attempts[i].offset = a->off;
+		r.attempts[i].length = a->len;
+		r.attempts[i].action = (char *)action_of(a->st);
+		r.attempts[i].time = a->stamp;
+		r.attempts[i].diagnostic = a->text;
+		memcpy(r.attempts[i].dsn, a->dsn, sizeof a->dsn);
+	}
+	r.nattempts = jr->n;
+	if (last == NULL)
+		last = &jr->v[jr->n - 1];
+	r.source = j->name;
+	r.line = last->line;
+	r.offset = last->off;
+	r.length = last->len;
+	r.time = last->stamp;
+	r.diagnostic = last->text;
+	r.action = (char *)(jr->final == MAILLOG_BOUNCED ? "failed" :
+	    jr->final == MAILLOG_EXPIRED ? "expired" : "delayed");
+	r.recipient = jr->rcpt;
+	r.original_recipient = jr->orig;
+	r.relay = jr->relay;
+	r.delays = jr->delays;
+	r.remote_host = relay_host(r.relay, j->host, sizeof j->host);
+	r.sender = m->sender.p;
+	r.message_id = m->msgid.p;
+	r.queue_id = m->qid;
+	journey_lines(j, &r, m, jr);
+	j->out->record(&r, j->out->arg);
+}
+
+/* Copies span sp, NUL-terminated, into j->scratch at *at. */
+static char *
+scratch(struct maillog_journey *j, size_t *at, struct maillog_span sp)
+{
+	char	*s;
+
+	if (sp.p == NULL)
+		return NULL;
+	s = j->scratch + *at;
+	*at += maillog_copy(s, sp) + 1;
+	return s;
+}
+
+/* An inbound rejection: a record of its own line (borrowed, as emit()). */
+static void
+emit_reject(struct maillog_journey *j, const struct maillog_line *l,
+    unsigned long lineno, off_t off, const char *p, size_t n)
+{
+	struct record		 r;
+	struct record_line	 line;
+	struct mq		*m;
+	size_t			 at = 0, need;
+
+	/* pieces of the line and its start, NULs made U+2400 */
+	need = 3 * (l->stamp.n + l->text.n + l->recipient.n + l->sender.n +
+	    l->client.n + l->queue_id.n + CONTEXT_MAX) + 8;
+	if (j->scratchcap < need) {
+		j->scratchcap = need;
+		free(j->scratch);
+		j->scratch = xmalloc(j->scratchcap);
+	}
+	memset(&r, 0, sizeof r);
+	r.source = j->name;
+	r.line = line.line = lineno;
+	r.offset = line.offset = off;
+	r.length = line.length = n;
+	r.time = scratch(j, &at, l->stamp);
+	r.action = (char *)"rejected";
+	r.diagnostic = scratch(j, &at, l->text);
+	r.recipient = scratch(j, &at, l->recipient);
+	r.sender = scratch(j, &at, l->sender);
+	r.remote_host = scratch(j, &at, l->client);
+	r.queue_id = scratch(j, &at, l->queue_id);
+	if (l->sender.p == NULL && l->queue_id.p != NULL &&
+	    (m = find(j, l->queue_id)) != NULL)
+		r.sender = m->sender.p;
+	r.lines = &line;
+	r.nlines = 1;
+	r.seekable = j->seekable;
+	if (!j->seekable) {
+		struct maillog_span	 all = { p, n < CONTEXT_MAX ? n :
+					     CONTEXT_MAX };
+
+		r.context = scratch(j, &at, all);
+	}
+	j->out->record(&r, j->out->arg);
+}
+
+/* Hands out every journey of m (in the order they began) and frees m. */
+static void
+done(struct maillog_journey *j, size_t slot)
+{
+	struct mq	*m = j->tab[slot];
+	struct jr	*r, *rev = NULL;
+
+	unslot(j, slot);
+	while ((r = m->journeys) != NULL) {
+		m->journeys = r->next;
+		r->next = rev;
+		rev = r;
+	}
+	while ((r = rev) != NULL) {
+		rev = r->next;
+		emit(j, m, r);
+		jr_free(r);
+	}
+	mq_free(j, m);
+}
+
+/* ------------------------------------------------------------ feeding */
+
+static void
+set_ref(struct maillog_journey *j, struct ref *f, unsigned long lineno,
+    off_t off, const char *p, size_t n)
+{
+	free(f->copy);
+	f->line = lineno;
+	f->off = off;
+	f->len = n;
+	f->copy = j->seekable ? NULL : maillog_strdup((struct maillog_span){
+	    p, n });
+}
+
+static void
+set_str(char **dst, struct maillog_span sp)
+{
+	if (sp.p == NULL || span_eq(sp, *dst))
+		return;
+	free(*dst);
+	*dst = span_dup(sp);
+}
+
+/* The journey of rcpt in m (matching the original address too, as Exim
+ * writes "=> user <user@example.org>" for a local delivery). */
+static struct jr *
+journey_of(struct mq *m, struct maillog_span rcpt, struct maillog_span orig)
+{
+	struct jr	*r;
+
+	for (r = m->journeys; r != NULL; r = r->next)
+		if (r->final == MAILLOG_ST_NONE && (span_eq(rcpt, r->rcpt) ||
+		    span_eq(orig, r->rcpt) || (rcpt.p == NULL &&
+		    r->rcpt == NULL)))
+			return r;
+	return NULL;
+}
+
+static void
+add_attempt(struct maillog_journey *j, struct jr *r,
+    const struct maillog_line *l, unsigned long lineno, off_t off,
+    const char *p, size_t n)
+{
+	struct attempt	*a;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 2;
+		r->v = xreallocarray(r->v, r->cap, sizeof *r->v);
+	}
+	a = &r->v[r->n++];
+	memset(a, 0, sizeof *a);
+	a->st = l->status;
+	a->line = lineno;
+	a->off = off;
+	a->len = n;
+	a->stamp = span_dup(l->stamp);
+	a->text = span_dup(l->text);
+	a->copy = j->seekable ? NULL : maillog_strdup((struct maillog_span){
+	    p, n });
+	if (l->dsn.p != NULL && l->dsn.n < sizeof a->dsn)
+		memcpy(a->dsn, l->dsn.p, l->dsn.n);
+	if (l->status != MAILLOG_DEFERRED)
+		r->final = l->status;
+	set_str(&r->relay, l->relay);
+	set_str(&r->delays, l->delays);
+}
+
+/* Hands out the journeys of m that have ended (Sendmail: no "removed"
+ * will come). */
+static void
+settle(struct maillog_journey *j, struct mq *m)
+{
+	struct jr	**pp = &m->journeys, *r, *ended = NULL;
+
+	while ((r = *pp) != NULL) {
+		if (r->final == MAILLOG_ST_NONE) {
+			pp = &r->next;
+			continue;
+		}
+		*pp = r->next;
+		r->next = ended;
+		ended = r;
+	}
+	while ((r = ended) != NULL) {
+		ended = r->next;
+		emit(j, m, r);
+		jr_free(r);
+	}
+}
+
+/* One attempt for one recipient (of several in a Sendmail to=). */
+static void
+deliver_one(struct maillog_journey *j, struct mq *m,
+    const struct maillog_line *l, struct maillog_span rcpt,
+    unsigned long lineno, off_t off, const char *p, size_t n)
+{
+	struct jr	*r;
+
+	if ((r = journey_of(m, rcpt, l->orig_recipient)) == NULL) {
+		if (l->status == MAILLOG_SENT)
+			return;
+		r = xcalloc(1, sizeof *r);
+		r->rcpt = span_dup(rcpt);
+		r->orig = span_dup(l->orig_recipient);
+		r->next = m->journeys;
+		m->journeys = r;
+	}
+	add_attempt(j, r, l, lineno, off, p, n);
+}
+
+static void
+delivery(struct maillog_journey *j, const struct maillog_line *l,
+    unsigned long lineno, off_t off, const char *p, size_t n)
+{
+	struct mq		*m;
+	struct maillog_span	 rcpt = l->recipient, one;
+	const char		*e, *end;
+
+	if (l->status == MAILLOG_SENT) {
+		/* the common case: nothing failed before */
+		if ((m = find(j, l->queue_id)) == NULL || m->journeys == NULL)
+			return;
+	} else
+		m = get(j, l->queue_id);
+	m->last = lineno;
+	end = rcpt.p != NULL ? rcpt.p + rcpt.n : NULL;
+	/* Sendmail: "to=<a>,<b>" (the outer <> already gone) */
+	while (rcpt.p != NULL && (e = maillog_find(rcpt.p, (size_t)(end -
+	    rcpt.p), ">,<", 3)) != NULL) {
+		one.p = rcpt.p;
+		one.n = (size_t)(e - rcpt.p);
+		deliver_one(j, m, l, one, lineno, off, p, n);
+		rcpt.p = e + 3;
+		rcpt.n = (size_t)(end - rcpt.p);
+	}
+	deliver_one(j, m, l, rcpt, lineno, off, p, n);
+	if (l->mta == MAILLOG_SENDMAIL)
+		settle(j, m);
+}
+
+/* Postfix qmgr: every open journey of the message expired. */
+static void
+expired(struct maillog_journey *j, const struct maillog_line *l,
+    unsigned long lineno, off_t off, const char *p, size_t n)
+{
+	struct mq		*m = get(j, l->queue_id);
+	struct jr		*r;
+	struct maillog_span	 none = { NULL, 0 };
+	int			 any = 0;
+
+	istr_set(&m->sender, l->sender);
+	for (r = m->journeys; r != NULL; r = r->next)
+		if (r->final == MAILLOG_ST_NONE) {
+			add_attempt(j, r, l, lineno, off, p, n);
+			any = 1;
+		}
+	if (!any)	/* its deferrals were before the log began */
+		deliver_one(j, m, l, none, lineno, off, p, n);
+}
+
+/* Makes room: drops idle queue ids (no open journey), oldest first. */
+static void
+evict(struct maillog_journey *j, unsigned long lineno)
+{
+	unsigned long	 horizon;
+	size_t		 i;
+	struct mq	*m;
+
+	horizon = lineno > OPEN_MAX * 4 ? lineno - OPEN_MAX * 4 : 0;
+	for (i = 0; i < j->cap; i++) {
+		while ((m = j->tab[i]) != NULL && m->journeys == NULL &&
+		    m->last < horizon) {
+			unslot(j, i);
+			mq_free(j, m);
+		}
+	}
+	j->limit = j->count * 2 > OPEN_MAX ? j->count * 2 : OPEN_MAX;
+}
+
+void
+maillog_journey_feed(struct maillog_journey *j, const struct maillog_line *l,
+    unsigned long lineno, off_t off, const char *p, size_t n)
+{
+	struct mq	*m;
+
+	switch (l->event) {
+	case MAILLOG_EV_DELIVERY:
+		if (l->queue_id.p != NULL)
+			delivery(j, l, lineno, off, p, n);
+		break;
+	case MAILLOG_EV_SENDER:
+	case MAILLOG_EV_MESSAGE_ID:
+		m = get(j, l->queue_id);
+		m->last = lineno;
+		istr_set(&m->sender, l->sender);
+		istr_set(&m->msgid, l->message_id);
+		if (l->event == MAILLOG_EV_SENDER)
+			set_ref(j, &m->sref, lineno, off, p, n);
+		else
+			set_ref(j, &m->mref, lineno, off, p, n);
+		break;
+	case MAILLOG_EV_EXPIRED:
+		expired(j, l, lineno, off, p, n);
+		break;
+	case MAILLOG_EV_DONE:
+		if (j->cap > 0 && j->tab[slot_of(j, l->queue_id,
+		    hash_bytes(l->queue_id.p, l->queue_id.n))] != NULL)
+			done(j, slot_of(j, l->queue_id,
+			    hash_bytes(l->queue_id.p, l->queue_id.n)));
+		break;
+	case MAILLOG_EV_REJECT:
+		emit_reject(j, l, lineno, off, p, n);
+		break;
+	case MAILLOG_EV_NOTE:
+		if ((m = find(j, l->queue_id)) != NULL &&
+		    m->nnotes < NOTES_MAX)
+			set_ref(j, &m->notes[m->nnotes++], lineno, off, p, n);
+		break;
+	default:
+		break;
+	}
+	if (j->count > j->limit)
+		evict(j, lineno);
+}
+
+struct maillog_journey *
+maillog_journey_new(const char *name, int seekable,
+    const struct maillog_sink *out)
+{
+	struct maillog_journey	*j = xcalloc(1, sizeof *j);
+
+	j->name = name;
+	j->seekable = seekable;
+	j->out = out;
+	j->limit = OPEN_MAX;
+	return j;
+}
+
+static int
+cmp_first_line(const void *a, const void *b)
+{
+	const struct mq	*x = *(struct mq *const *)a,
+			*y = *(struct mq *const *)b;
+	unsigned long	 lx = x->journeys->v[0].line,
+			 ly = y->journeys->v[0].line;
+	struct jr	*r;
+
+	for (r = x->journeys; r != NULL; r = r->next)
+		lx = r->v[0].line < lx ? r->v[0].line : lx;
+	for (r = y->journeys; r != NULL; r = r->next)
+		ly = r->v[0].line < ly ? r->v[0].line : ly;
+	return lx < ly ? -1 : lx > ly;
+}
+
+void
+maillog_journey_finish(struct maillog_journey *j)
+{
+	struct mq	**open;
+	size_t		  n = 0, i;
+
+	/* the journeys still open, oldest first */
+	open = xreallocarray(NULL, j->count + 1, sizeof *open);
+	for (i = 0; i < j->cap; i++)
+		if (j->tab[i] != NULL && j->tab[i]->journeys != NULL)
+			open[n++] = j->tab[i];
+	qsort(open, n, sizeof *open, cmp_first_line);
+	for (i = 0; i < n; i++)
+		done(j, slot_of(j, (struct maillog_span){ open[i]->qid,
+		    strlen(open[i]->qid) }, open[i]->hash));
+	free(open);
+	maillog_journey_free(j);
+}
+
+void
+maillog_journey_free(struct maillog_journey *j)
+{
+	struct mq	*m;
+	size_t		 i;
+
+	if (j == NULL)
+		return;
+	for (i = 0; i < j->cap; i++)
+		if (j->tab[i] != NULL)
+			mq_free(j, j->tab[i]);
+	while ((m = j->pool) != NULL) {
+		j->pool = m->next_free;
+		free(m);
+	}
+	free(j->att);
+	free(j->lines);
+	free(j->scratch);
+	free(j->tab);
+	free(j);
+}
