@@ -21,6 +21,9 @@ struct diagnosis {
 	size_t			 narticles;
 	int			 temporary;	/* 1 temporary, 0 permanent */
 	const char		*reason;	/* static or into kb */
+	/* an article whose pattern stopped at a match limit on this
+	 * text (kb_match_limited()), or NULL */
+	const struct kb_article	*limited;
 };
 
 /* Diagnoses text[0..len) whose codes are in *f. */

@@ -101,6 +101,11 @@ size_t	kb_match(const struct kb *kb, const char *text, size_t len,
 	    int reply, const char *status,
 	    const struct kb_article **out, size_t max);
 
+/* The article whose pattern stopped at the match, depth or heap limit
+ * in the last kb_match() (taken as not matching: the text was too hard
+ * for it), or NULL. */
+const struct kb_article	*kb_match_limited(const struct kb *kb);
+
 /* Turns the literal prefilter of kb_match() off (0) or on (1, the
  * default); results are the same either way, only the speed differs. */
 void	kb_set_prefilter(struct kb *kb, int on);

@@ -86,9 +86,11 @@ diagnosis_run(const struct kb *kb, const char *text, size_t len,
 	const struct kb_article	*m[1];
 
 	memset(out, 0, sizeof *out);
-	if (text != NULL && len > 0 &&
-	    kb_match(kb, text, len, f->reply, f->status, m, 1) == 1)
-		add(out, m[0]);
+	if (text != NULL && len > 0) {
+		if (kb_match(kb, text, len, f->reply, f->status, m, 1) == 1)
+			add(out, m[0]);
+		out->limited = kb_match_limited(kb);
+	}
 	if (f->status[0] != '\0')
 		add(out, kb_status_article(kb, f->status));
 	add(out, kb_code_article(kb, f->reply));
@@ -100,4 +102,6 @@ diagnosis_run(const struct kb *kb, const char *text, size_t len,
 	    strcmp(out->reason, "onhold") == 0))
 		out->reason = reason_refine(text, len, f->reply, f->status,
 		    f->phase, out->reason);
+	else if (text != NULL)	/* the article's reason, in its context */
+		out->reason = reason_settle(out->reason, f->status, f->phase);
 }
