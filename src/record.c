@@ -92,6 +92,7 @@ record_diagnose(struct record *r, const struct kb *kb)
 	const char	*text = r->diagnostic ? r->diagnostic : "";
 	size_t		 len = strlen(text);
 	struct findings	 f;
+	char		*m;
 
 	findings_scan(text, len, &r->findings);
 	f = r->findings;
@@ -105,4 +106,12 @@ record_diagnose(struct record *r, const struct kb *kb)
 	f.reply = r->reply[0] ? atoi(r->reply) : 0;
 	memcpy(f.status, r->status, sizeof f.status);
 	diagnosis_run(kb, text, len, &f, &r->diagnosis);
+	/* a limit hit is said in the record, like the reader's limits */
+	if (r->diagnosis.limited != NULL) {
+		m = xasprintf("%s%sthe pattern of article '%s' stopped at its "
+		    "match limit", r->note ? r->note : "", r->note ? "; " : "",
+		    r->diagnosis.limited->id);
+		free(r->note);
+		r->note = m;
+	}
 }
