@@ -6,7 +6,8 @@
 #	FUZZ_TIME	seconds per harness (default 60)
 #	FUZZ_BUILD	the clang build directory (default
 #			${TMPDIR:-/tmp}/bouncedoc-fuzz); configured with
-#			--enable-fuzzing when it has no Makefile yet
+#			--enable-fuzzing when it has no Makefile yet (or
+#			one of another source tree)
 #	FUZZ_CC		the compiler (default clang)
 #
 # Seeds come from tests/data/, help/, examples/ and, when it is there,
@@ -51,6 +52,11 @@ fi
 # ------------------------------------------------------------------ build
 mkdir -p "$build" || exit 1
 cd "$build" || exit 1
+# a build directory left by another source tree is started again
+if [ -f Makefile ] && ! grep -qx "abs_top_srcdir = $top" Makefile; then
+	echo "fuzz: $build was configured for another tree; starting again"
+	find . -mindepth 1 -delete
+fi
 if [ ! -f Makefile ]; then
 	"$top/configure" -q CC="$cc" CFLAGS="-O1 -g" --enable-fuzzing \
 	    || { echo "fuzz: configure failed" >&2; exit 1; }

@@ -40,8 +40,11 @@ void	input_load_buffer(const char *name, const char *buf, size_t len,
 	    struct recset *rs, const struct kb *kb, struct diag *d);
 
 /* The plain-text reader: one record per line that holds a reply code or
- * enhanced status.  name labels the records. */
+ * enhanced status.  name labels the records.  Of a line longer than
+ * INPUT_LINE_MAX only the start is read; the first such line of a text is
+ * reported into d and its record has a note. */
+#define INPUT_LINE_MAX	((size_t)1 << 20)
 void	input_read_text(const char *name, const char *buf, size_t len,
-	    struct recset *rs, const struct kb *kb);
+	    struct recset *rs, const struct kb *kb, struct diag *d);
 
 #endif

@@ -49,13 +49,14 @@ input_sniff(const char *buf, size_t len)
 
 void
 input_read_text(const char *name, const char *buf, size_t len,
-    struct recset *rs, const struct kb *kb)
+    struct recset *rs, const struct kb *kb, struct diag *d)
 {
 	const char	*p = buf, *end = buf + len, *nl;
 	unsigned long	 line = 0;
 	struct findings	 f;
 	struct record	*r;
 	size_t		 n;
+	int		 cut, told = 0;
 
 	name = recset_intern(rs, name);
 	for (; p < end; p = nl + 1) {
@@ -65,6 +66,14 @@ input_read_text(const char *name, const char *buf, size_t len,
 		line++;
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
+		/* only the start of a huge line is read (said once a file) */
+		if ((cut = n > INPUT_LINE_MAX)) {
+			if (!told++)
+				diag_at(d, name, line, "line longer than %zu "
+				    "bytes; only its start is read",
+				    INPUT_LINE_MAX);
+			n = INPUT_LINE_MAX;
+		}
 		if (findings_scan(p, n, &f) > 0 && f.reply != 0) {
 			r = recset_add(rs);
 			r->source = name;
@@ -74,6 +83,10 @@ input_read_text(const char *name, const char *buf, size_t len,
 			r->diagnostic = findings_unfold(p, n, NULL);
 			r->action = xstrdup(f.reply >= 500 ? "failed" :
 			    f.reply >= 400 ? "delayed" : "delivered");
+			if (cut)
+				r->note = xasprintf("line longer than %zu "
+				    "bytes; only its start is read",
+				    INPUT_LINE_MAX);
 			record_diagnose(r, kb);
 		}
 		if (nl == end)
@@ -101,10 +114,10 @@ input_load_buffer(const char *name, const char *buf, size_t len,
 		/* a headerless text that yields no bounce is plain text */
 		if (message_read(name, buf, len, rs, kb, d) == 0 &&
 		    !message_has_header(buf, len))
-			input_read_text(name, buf, len, rs, kb);
+			input_read_text(name, buf, len, rs, kb, d);
 		break;
 	default:
-		input_read_text(name, buf, len, rs, kb);
+		input_read_text(name, buf, len, rs, kb, d);
 		break;
 	}
 }
