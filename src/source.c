@@ -157,15 +157,18 @@ int
 source_slurp(const char *path, size_t max, char **buf, size_t *len,
     struct diag *d)
 {
-	int		fd;
+	int		fd, flags;
 	struct stat	st;
 
 	if (strcmp(path, "-") == 0)
 		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_NOCTTY)) == -1) {
+	else if ((fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK)) == -1) {
 		diag_at(d, path, 0, "cannot open: %s", strerror(errno));
 		return -1;
 	}
+	/* as source_open(): a FIFO without a writer reads as empty */
+	if (fd != STDIN_FILENO && (flags = fcntl(fd, F_GETFL)) != -1)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		diag_at(d, path, 0, "is a directory");
 		if (fd != STDIN_FILENO)

@@ -125,6 +125,10 @@ if mkfifo fifo 2>/dev/null; then
 	    wait; exit $s' sh "$bounce"
 	has "fifo with a writer: its bounce" out \
 	    'Bounce report: 1 failure (0 temporary, 1 permanent)'
+	row "fifo as a knowledge-base file" 0 '' timeout 20 sh -c \
+	    '${BOUNCEDOC_WRAP:-} "$BOUNCEDOC" --check-kb fifo'
+	has "fifo as a knowledge-base file: read as empty" out \
+	    '0 articles, 0 bad stanzas'
 else
 	skip "fifo: mkfifo failed"
 fi
