@@ -149,7 +149,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof *o);
 	o->user_kb = 1;
-	while ((c = getopt_long(argc, argv, "aejrsvhV", longopts, NULL)) != -1) {
+	/* our own messages: getopt's would quote arguments unescaped */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":aejrsvhV", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'e':
 			o->mode = MODE_EXPLAIN;
@@ -203,10 +206,13 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'V':
 			print_version();
 			exit(0);
+		case ':':
+			usage_error("option '%s' needs an argument",
+			    argv[optind - 1]);
 		default:
-			fputs("Try 'bouncedoc --help' for more information.\n",
-			    stderr);
-			exit(2);
+			if (optopt > 0 && optopt < 256)
+				usage_error("unknown option -- '%c'", optopt);
+			usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (o->json && o->view == VIEW_REPORT)

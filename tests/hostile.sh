@@ -170,6 +170,9 @@ has "missing hostile file name in the message" err \
 run "hostile option value" 2 --color="$(printf '\033[2J')" --explain 550
 clean "hostile option value stderr" err
 has "hostile option value shown as text" err "--color: '^[[2J' is not"
+run "hostile unknown option" 2 "$(printf -- '--x\033]0;T\007')" "$data/hostile.eml"
+clean "hostile unknown option stderr" err
+has "hostile unknown option shown as text" err "unknown option '--x^[]0;T^G'"
 
 # A user's knowledge base is shown safely too (--kb-dir, --list-kb).
 mkdir "$tmp/kb"
