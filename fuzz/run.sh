@@ -110,26 +110,32 @@ seeds_for() {
 	case $1 in
 	fuzz_findings)
 		line_seeds "$s" 3000 "$top"/tests/data/*.tsv \
-		    "$top"/tests/data/*.txt ;;
+		    "$top"/tests/data/*.txt
+		copy_seeds "$s" "$top"/tests/data/fuzz-regress/findings/* ;;
 	fuzz_kb)
 		copy_seeds "$s" "$top"/help/*.kb "$top"/help/providers/*.kb \
 		    "$top"/tests/data/*.kb "$top"/tests/data/kb-user/* \
-		    "$top"/tests/data/bad/*.kb ;;
+		    "$top"/tests/data/bad/*.kb \
+		    "$top"/tests/data/fuzz-regress/kb/* ;;
 	fuzz_message)
 		copy_seeds "$s" "$top"/examples/* "$top"/tests/data/*.eml \
 		    "$top"/tests/data/*/*.eml "$top"/tests/data/hostile.* \
-		    "$top"/tests/data/bad/* "$top"/tests/data/fuzz-regress/*
+		    "$top"/tests/data/bad/* \
+		    "$top"/tests/data/fuzz-regress/message/*
 		[ -d "$shared" ] && find "$shared" -type f -size -256k \
 		    ! -name '*.md' ! -name LICENSE | while read -r f; do
 			copy_seeds "$s" "$f"
 		done ;;
 	fuzz_maillog)
 		copy_seeds "$s" "$top"/tests/data/*.log \
-		    "$top"/tests/data/*/*.log "$top"/tests/data/hostile.* \
-		    "$top"/tests/data/fuzz-regress/*
-		[ -d "$shared" ] && find "$shared" -type f -size -256k \
-		    -name '*log*' | while read -r f; do
-			copy_seeds "$s" "$f"
+		    "$top"/tests/data/*/*.log "$top"/tests/data/*/*.log.gz \
+		    "$top"/tests/data/hostile.* "$top"/tests/data/bad/*.gz \
+		    "$top"/tests/data/fuzz-regress/maillog/*
+		# pieces of the bigger logs, 100 lines each
+		for f in "$top"/tests/data/*/*.log.gz; do
+			[ -f "$f" ] || continue
+			gzip -dc "$f" 2>/dev/null | head -3000 |
+			    split -l 100 - "$s/piece-${f##*/}-"
 		done ;;
 	*)
 		mkdir -p "$s" ;;
