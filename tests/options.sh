@@ -53,6 +53,17 @@ while IFS= read -r o; do
 	fi
 done <"$tmp/man.opts"
 
+# --version: the version and the number of built-in articles, which is
+# what --list-kb lists without user articles.
+v=$(bd --version 2>&1)
+nkb=$(bd --no-user-kb --list-kb 2>/dev/null | grep -c .)
+want="bouncedoc [0-9][0-9.]* ($nkb built-in articles)"
+if printf '%s\n' "$v" | grep -qx "$want" && [ "$nkb" -gt 100 ]; then
+	pass "--version: $v"
+else
+	fail "--version: '$v', want the version and $nkb built-in articles"
+fi
+
 # Sections every reader looks for.
 for s in NAME SYNOPSIS DESCRIPTION OPTIONS KEYS "JSON OUTPUT" FILES \
     ENVIRONMENT "EXIT STATUS" EXAMPLES "SEE ALSO"; do
