@@ -54,8 +54,11 @@ char	*msginfo_iso_date(const char *s);
  * ("ResponseCode 421,").  Fills reply and status where they are empty. */
 void	msginfo_lenient_codes(const char *t, char reply[4], char status[12]);
 
-/* The SMTP command of a session transcript (Sendmail, Courier: ">>> RCPT
- * TO:<a@b>" then "<<< 550 …"): the last one sent, or NONE. */
+/* The SMTP command a diagnostic t answered: in a session transcript
+ * (Sendmail, Courier: ">>> RCPT TO:<a@b>" then "<<< 550 …") the last one
+ * sent; else the phase the code finder reads (findings.h); else the
+ * words of mailers that name the step their own way ("after RCPT
+ * command", qmail's "but sender was rejected").  NONE if none. */
 enum findings_phase msginfo_transcript_phase(const char *t);
 
 /* One recipient of an Amazon SES (SNS) notification. */

@@ -32,4 +32,17 @@ const char	*reason_refine(const char *text, size_t len, int reply,
 		    const char *status, enum findings_phase phase,
 		    const char *current);
 
+/*
+ * A reason squared with the phase and status of the reply it came from
+ * (the reason a match article names goes through this too): a reason
+ * about the recipient given before any recipient was named is about the
+ * sender (MAIL FROM: rejected) or the sending host (connection, EHLO:
+ * blocked); "user unknown" with a status that names the mailbox's state
+ * (X.1.6 moved, X.2.2 full, other X.2.X or X.7.X refused), or said only
+ * after the data, is that state or filtered.  Returns a static string or
+ * reason.
+ */
+const char	*reason_settle(const char *reason, const char *status,
+		    enum findings_phase phase);
+
 #endif

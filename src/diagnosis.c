@@ -102,4 +102,6 @@ diagnosis_run(const struct kb *kb, const char *text, size_t len,
 	    strcmp(out->reason, "onhold") == 0))
 		out->reason = reason_refine(text, len, f->reply, f->status,
 		    f->phase, out->reason);
+	else if (text != NULL)	/* the article's reason, in its context */
+		out->reason = reason_settle(out->reason, f->status, f->phase);
 }

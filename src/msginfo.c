@@ -571,7 +571,21 @@ msginfo_transcript_phase(const char *t)
 		{ "STARTTLS", FINDINGS_PHASE_STARTTLS },
 		{ "AUTH", FINDINGS_PHASE_AUTH }, { "QUIT", FINDINGS_PHASE_QUIT },
 	};
+	/* wordings that name the step without the usual "in reply to"
+	 * (GMX, qmail and its kin) */
+	static const struct {
+		const char		*words;
+		enum findings_phase	 phase;
+	} says[] = {
+		{ "after rcpt command", FINDINGS_PHASE_RCPT },
+		{ "after mail command", FINDINGS_PHASE_MAIL },
+		{ "after data command", FINDINGS_PHASE_DATA },
+		{ "but sender was rejected", FINDINGS_PHASE_MAIL },
+		{ "but my name was rejected", FINDINGS_PHASE_EHLO },
+		{ "but greeting failed", FINDINGS_PHASE_CONNECT },
+	};
 	const char		*p, *last = NULL;
+	struct findings		 f;
 	size_t			 i;
 
 	/* the command sent last before the reply that ended it */
@@ -580,5 +594,11 @@ msginfo_transcript_phase(const char *t)
 	for (i = 0; last != NULL && i < sizeof cmds / sizeof cmds[0]; i++)
 		if (strncasecmp(last, cmds[i].cmd, strlen(cmds[i].cmd)) == 0)
 			return cmds[i].phase;
+	if (last != NULL || (findings_scan(t, strlen(t), &f), f.phase) !=
+	    FINDINGS_PHASE_NONE)
+		return last != NULL ? FINDINGS_PHASE_NONE : f.phase;
+	for (i = 0; i < sizeof says / sizeof says[0]; i++)
+		if (strcasestr(t, says[i].words) != NULL)
+			return says[i].phase;
 	return FINDINGS_PHASE_NONE;
 }

@@ -50,7 +50,8 @@ P(p_suspend, "account disabled", "has been disabled", "mailbox disabled",
     "account has been locked", "account is locked", "mailbox is inactive",
     "deactivated", "account is disabled", "is disabled",
     "temporarily disabled", "account expired", "mailbox is disabled",
-    "not an active", "mailbox unavailable due to");
+    "not an active", "mailbox unavailable due to", "temporary locked",
+    "temporarily locked");
 P(p_hasmoved, "has moved", "no longer on server", "address has changed",
     "mailbox has moved", "moved to another", "changed address");
 P(p_norelaying, "relay access denied", "relaying denied",
@@ -83,14 +84,16 @@ P(p_userunknown, "user unknown", "unknown user", "no such user",
     "unknown e-mail address", "invalid e-mail address",
     "recipient does not exist", "is not a valid recipient",
     "not listed in", "no user", "user not exist", "does not have an account");
-P(p_filtered, "header error", "rejected by user", "blocked by user",
+P(p_filtered, "rejected by user", "blocked by user",
     "due to user's settings", "mail receiving was refused",
     "denied by recipient", "rejected by recipient", "user reject",
     "doesn't have a", "content filter", "filtered");
 P(p_requireptr, "reverse dns", "ptr record", "no ptr", "rdns",
     "reverse lookup", "reverse hostname", "cannot find your hostname",
     "no reverse", "not have a reverse", "reverse mapping",
-    "cannot resolve your", "reverse dns entry");
+    "cannot resolve your", "reverse dns entry", "ip name lookup failed",
+    "mismatches client ip", "unverifyable sending ip",
+    "unverifiable sending ip", "ptr resource record", "ptr-record");
 P(p_notcompliantrfc, "rfc 5322", "rfc5322", "rfc 2822", "rfc2822",
     "rfc 822", "not rfc compliant", "duplicate header",
     "multiple addresses in from", "addresses in from:", "not rfc-compliant",
@@ -132,6 +135,11 @@ P(p_blocked, "blocked", "blacklist", "blocklist", "block list", "black list",
     "denied access", "not allowed to send",
     "connection refused by", "helo", "ehlo", "rejected your ip",
     "invalid ip for sending", "host is not allowed", "service not available");
+/* a site's policy named outright: outranks the words of a block */
+P(p_policystrong, "content presents a potential", "denied by policy",
+    "rejected for policy reasons", "local policy violation",
+    "organization policy", "policy reasons", "header error",
+    "messages with multiple addresses", "illegal attachment");
 P(p_virusdetected, "virus", "malware", "infected", "trojan", "worm found");
 P(p_policyviolation, "policy", "violat", "prohibited",
     "message not allowed", "content not allowed");
@@ -190,6 +198,7 @@ static const struct rule strong[] = {
 	{ "hostunknown", " 5.1.2 5.4.4 ", p_hostunknown,
 	    p_hostunknown_unless },
 	{ "spamdetected", "", p_spamdetected, NULL },
+	{ "policyviolation", "", p_policystrong, NULL },
 	{ "toomanyconn", " 5.5.3 ", p_toomanyconn, NULL },
 	{ "blocked", " 4.7.1 4.7.2 ", p_blocked, NULL },
 };
@@ -270,6 +279,45 @@ by_class(int reply, const char *status, enum findings_phase phase)
 	return NULL;
 }
 
+/* Is status of subject.detail sd (".2.", ".7.", ".1.6")? */
+static int
+status_is(const char *status, const char *sd)
+{
+	return status[0] != '\0' && strncmp(status + 1, sd, strlen(sd)) == 0;
+}
+
+const char *
+reason_settle(const char *reason, const char *status,
+    enum findings_phase phase)
+{
+	int	about_rcpt;
+
+	if (status == NULL)
+		status = "";
+	about_rcpt = strcmp(reason, "userunknown") == 0 ||
+	    strcmp(reason, "hostunknown") == 0 ||
+	    strcmp(reason, "filtered") == 0;
+	/* no recipient had been named yet: the words were about us */
+	if (about_rcpt && phase == FINDINGS_PHASE_MAIL)
+		return "rejected";
+	if (about_rcpt && (phase == FINDINGS_PHASE_CONNECT ||
+	    phase == FINDINGS_PHASE_EHLO))
+		return "blocked";
+	if (strcmp(reason, "userunknown") != 0 ||
+	    phase == FINDINGS_PHASE_RCPT)
+		return reason;
+	/* "user unknown" with a status that says otherwise, or only after
+	 * the message was sent: the server knew the mailbox */
+	if (status_is(status, ".1.6"))
+		return "hasmoved";
+	if (status_is(status, ".2.2"))
+		return "mailboxfull";
+	if (phase == FINDINGS_PHASE_DATA || status_is(status, ".2.") ||
+	    status_is(status, ".7."))
+		return "filtered";
+	return reason;
+}
+
 const char *
 reason_refine(const char *text, size_t len, int reply, const char *status,
     enum findings_phase phase, const char *current)
@@ -290,16 +338,9 @@ reason_refine(const char *text, size_t len, int reply, const char *status,
 		    text[i];
 	low[len] = '\0';
 	if ((r = first(strong, sizeof strong / sizeof strong[0], low,
-	    status)) != NULL) {
-		/* a recipient refused only after the data was sent, or
-		 * with a status about the mailbox (X.2.X) rather than the
-		 * address, is known to the server: a filter said no */
-		if (strcmp(r, "userunknown") == 0 &&
-		    (phase == FINDINGS_PHASE_DATA || (status[0] != '\0' &&
-		    strncmp(status + 1, ".2.", 3) == 0 &&
-		    phase != FINDINGS_PHASE_RCPT)))
-			r = "filtered";
-	} else if (!weak_current(current, status))
+	    status)) != NULL)
+		;
+	else if (!weak_current(current, status))
 		/* refused at MAIL FROM: the sender was the matter */
 		r = phase == FINDINGS_PHASE_MAIL ? "rejected" : current;
 	else if ((r = first(weak, sizeof weak / sizeof weak[0], low, "")) ==
@@ -310,5 +351,5 @@ reason_refine(const char *text, size_t len, int reply, const char *status,
 			r = current;
 	}
 	free(low);
-	return r;
+	return reason_settle(r, status, phase);
 }

@@ -105,6 +105,7 @@ record_diagnose(struct record *r, const struct kb *kb)
 	/* structured fields (Status:, dsn=) win over the text's codes */
 	f.reply = r->reply[0] ? atoi(r->reply) : 0;
 	memcpy(f.status, r->status, sizeof f.status);
+	f.phase = r->phase;
 	diagnosis_run(kb, text, len, &f, &r->diagnosis);
 	/* a limit hit is said in the record, like the reader's limits */
 	if (r->diagnosis.limited != NULL) {
