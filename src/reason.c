@@ -68,7 +68,8 @@ P(p_authfailure, "dmarc policy", "dmarc check", "failed dmarc",
     "dmarc=fail", "domain's dmarc", "dmarc) policy", "owner dmarc");
 P(p_userunknown, "user unknown", "unknown user", "no such user",
     "user not found", "no such mailbox", "mailbox not found",
-    "mailbox unavailable", "recipient address rejected",
+    "mailbox unavailable", "recipient address rejected: access denied",
+    "recipient address rejected.",
     "unknown recipient", "recipient unknown", "invalid recipient",
     "recipient not found", "no mailbox", "does not exist",
     "doesn't exist", "unknown address", "invalid address",
@@ -162,7 +163,7 @@ P(p_networkerror, "no route to host", "connection refused",
     "connection dropped", "maximum hop", "lookup failure");
 P(p_expired, "expired", "too long", "retry time", "retry timeout",
     "gave up", "giving up", "maximum time", "time limit",
-    "not delivered within", "no answer", "connection timed out",
+    "not delivered within", "no answer", "cannot send message for", "connection timed out",
     "has been in the queue", "could not be delivered for", "timed out",
     "not reach", "did not accept our requests", "unable to deliver for");
 P(p_contenterror, "8-bit", "8bit", "mime", "charset", "encoding",
@@ -170,6 +171,12 @@ P(p_contenterror, "8-bit", "8bit", "mime", "charset", "encoding",
 P(p_systemfull, "disk full", "spool full", "out of disk",
     "insufficient system storage", "insufficient disk", "no space left",
     "system full", "file system full", "mail system full");
+/* no server that takes mail: a domain that exists, without mail */
+P(p_nomx, "couldn't find a mail exchanger", "no mx found", "no mx record",
+    "null mx", "indicated no smtp service", "does not accept mail",
+    "doesn't accept mail");
+/* the remote host never answered in time: the sender gave up */
+P(p_timedout, "timed out", "message expired", "timeout exceeded");
 P(p_notaccept, "does not accept mail", "doesn't accept mail", "null mx",
     "not accepting mail", "no mail accepted", "accepts no mail",
     "does not receive mail", "not accept any mail", "no smtp service",
@@ -195,6 +202,7 @@ static const struct rule strong[] = {
 	{ "notcompliantrfc", "", p_notcompliantrfc, NULL },
 	{ "badreputation", "", p_badreputation, NULL },
 	{ "rejected", " x.1.7 x.1.8 ", p_rejected, NULL },
+	{ "notaccept", "", p_nomx, NULL },
 	{ "hostunknown", " 5.1.2 5.4.4 ", p_hostunknown,
 	    p_hostunknown_unless },
 	{ "spamdetected", "", p_spamdetected, NULL },
@@ -208,6 +216,7 @@ static const struct rule weak[] = {
 	{ "policyviolation", "", p_policyviolation, NULL },
 	{ "securityerror", "", p_securityerror, NULL },
 	{ "systemerror", "", p_systemerror, NULL },
+	{ "expired", "", p_timedout, NULL },
 	{ "networkerror", "", p_networkerror, NULL },
 	{ "expired", "", p_expired, NULL },
 	{ "contenterror", "", p_contenterror, NULL },
