@@ -32,6 +32,7 @@ struct line {
 	size_t		 n;
 	int		 code;		/* holds a reply code or status */
 	int		 lead;		/* an address opens it */
+	int		 result;	/* a transcript's "550 <a@b>... text" */
 	size_t		 aoff, alen;	/* that address */
 };
 
@@ -251,6 +252,27 @@ leading_addr(struct line *l)
 	    strchr(":;., \t<(", l->s[i]) != NULL);
 }
 
+/* A Sendmail transcript's line of one recipient's result: "550 <a@b>...
+ * User unknown", "554 <a@b>... Remote protocol error". */
+static int
+result_line(struct line *l)
+{
+	size_t	i = 0, a;
+
+	while (i < l->n && (l->s[i] == ' ' || l->s[i] == '\t'))
+		i++;
+	if (l->n - i < 8 || findings_reply_len(l->s + i, 3) != 3 ||
+	    l->s[i + 3] != ' ' || l->s[i + 4] != '<')
+		return 0;
+	i += 5;
+	if ((a = prose_addr_len(l->s + i, l->n - i)) == 0 ||
+	    l->n - i - a < 4 || memcmp(l->s + i + a, ">...", 4) != 0)
+		return 0;
+	l->aoff = i;
+	l->alen = a;
+	return 1;
+}
+
 static int
 has_code(const char *s, size_t n)
 {
@@ -266,7 +288,8 @@ mark_lines(struct line *v, size_t n)
 	size_t	i;
 
 	for (i = 0; i < n; i++) {
-		v[i].lead = leading_addr(&v[i]);
+		v[i].lead = leading_addr(&v[i]) ||
+		    (v[i].result = result_line(&v[i]));
 		v[i].code = v[i].n > 0 && v[i].n < 4096 &&
 		    has_code(v[i].s, v[i].n);
 	}
@@ -416,6 +439,48 @@ before(const struct line *v, size_t i, char **b, size_t *bn,
 		append(b, bn, v[a].s, v[a].n);
 		*code |= v[a].code;
 	}
+}
+
+/* The text after "550 <a@b>... " on result line l. */
+static size_t
+result_text(const struct line *l)
+{
+	size_t	i = l->aoff + l->alen + 4;
+
+	while (i < l->n && (l->s[i] == ' ' || l->s[i] == '\t'))
+		i++;
+	return i;
+}
+
+/*
+ * A transcript's result line i ("554 <a@b>... Remote protocol error")
+ * that gives no reply of its own takes the server's reply above it, in
+ * the same conversation: the ">>> " command and the "<<< " lines.
+ */
+static void
+result_block(struct prose *p, struct line *v, size_t i, char *used)
+{
+	char		*b = NULL;
+	size_t		 bn = 0, t = result_text(&v[i]), a, z;
+	int		 code = has_code(v[i].s + t, v[i].n - t);
+
+	used[i] = 1;
+	for (z = i; !code && z > 0 && i - z < PROSE_MAX_BLOCK &&
+	    !starts_ci(v[z - 1].s, v[z - 1].n, "<<< ") &&
+	    !has_ci(v[z - 1].s, v[z - 1].n, "while talking to"); z--)
+		;
+	for (a = z; !code && a > 0 && z - a < PROSE_MAX_BLOCK &&
+	    (starts_ci(v[a - 1].s, v[a - 1].n, "<<< ") ||
+	    starts_ci(v[a - 1].s, v[a - 1].n, ">>> ")); a--)
+		if (starts_ci(v[a - 1].s, v[a - 1].n, ">>> ")) {
+			a--;
+			break;
+		}
+	for (; a < z; a++)
+		append(&b, &bn, v[a].s, v[a].n);
+	append(&b, &bn, v[i].s + t, v[i].n - t);
+	add_rcpt(p, v[i].s + v[i].aoff, v[i].alen, b, i,
+	    code || has_code(b, bn));
 }
 
 /* The block of the recipient on lead line i; marks its lines. */
@@ -627,7 +692,9 @@ prose_scan(const char *text, size_t len, const char *const *skip,
 	demote_senders(v, cut, skip, nskip);
 	used = xcalloc(cut + 1, 1);
 	for (i = 0; i < cut; i++)
-		if (v[i].lead)
+		if (v[i].result)
+			result_block(out, v, i, used);
+		else if (v[i].lead)
 			block(out, v, cut, i, used);
 	if (out->n == 0)
 		inline_addrs(out, v, cut, skip, nskip, 0);

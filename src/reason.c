@@ -59,7 +59,8 @@ P(p_norelaying, "relay access denied", "relaying denied",
     "relaying not allowed", "we do not relay", "not configured to relay",
     "relay denied", "no relaying", "relay prohibited",
     "not allowed to relay", "relay not allowed", "relaying is prohibited",
-    "relaying mail to", "relay is not allowed", "cannot relay");
+    "relaying mail to", "relay is not allowed", "cannot relay",
+    "insecure mail relay");
 P(p_authfailure, "dmarc policy", "dmarc check", "failed dmarc",
     "dmarc validation", "dmarc verification", "spf check", "spf fail",
     "failed spf", "spf=fail", "spf validation", "sender policy framework",
@@ -135,7 +136,8 @@ P(p_blocked, "blocked", "blacklist", "blocklist", "block list", "black list",
     "smtp server of your isp", "mail server of your isp", "your network",
     "denied access", "not allowed to send",
     "connection refused by", "helo", "ehlo", "rejected your ip",
-    "invalid ip for sending", "host is not allowed", "service not available");
+    "invalid ip for sending", "host is not allowed", "service not available",
+    "no access from mail server", "an open relay");
 /* a site's policy named outright: outranks the words of a block */
 P(p_policystrong, "content presents a potential", "denied by policy",
     "rejected for policy reasons", "local policy violation",
