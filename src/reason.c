@@ -167,7 +167,8 @@ P(p_expired, "expired", "too long", "retry time", "retry timeout",
     "gave up", "giving up", "maximum time", "time limit",
     "not delivered within", "no answer", "cannot send message for",
     "connection timed out", "has been in the queue",
-    "could not be delivered for", "timed out", "not reach", "did not accept our requests", "unable to deliver for");
+    "could not be delivered for", "timed out", "not reach",
+    "did not accept our requests", "unable to deliver for");
 P(p_contenterror, "8-bit", "8bit", "mime", "charset", "encoding",
     "message content", "content error", "bad content", "header syntax");
 P(p_systemfull, "disk full", "spool full", "out of disk",
