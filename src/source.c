@@ -157,18 +157,15 @@ int
 source_slurp(const char *path, size_t max, char **buf, size_t *len,
     struct diag *d)
 {
-	int		fd, flags;
+	int		fd;
 	struct stat	st;
 
 	if (strcmp(path, "-") == 0)
 		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK)) == -1) {
+	else if ((fd = open(path, O_RDONLY | O_NOCTTY)) == -1) {
 		diag_at(d, path, 0, "cannot open: %s", strerror(errno));
 		return -1;
 	}
-	/* as source_open(): a FIFO without a writer reads as empty */
-	if (fd != STDIN_FILENO && (flags = fcntl(fd, F_GETFL)) != -1)
-		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		diag_at(d, path, 0, "is a directory");
 		if (fd != STDIN_FILENO)
@@ -259,18 +256,16 @@ struct source_stream *
 source_open(const char *path, struct diag *d)
 {
 	struct source_stream	*s;
-	int			 fd, flags;
+	int			 fd;
 
 	if (strcmp(path, "-") == 0)
 		return source_open_fd(STDIN_FILENO, path, d);
-	/* a FIFO without a writer must not hang the open: it reads as empty
-	 * (reads block again once it is open, for a writer's data) */
-	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK)) == -1) {
+	/* a FIFO is read as cat(1) reads it: the open waits for a writer
+	 * (the TUI is up meanwhile), then its data is read as it comes */
+	if ((fd = open(path, O_RDONLY | O_NOCTTY)) == -1) {
 		diag_at(d, path, 0, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
-	if ((flags = fcntl(fd, F_GETFL)) != -1)
-		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 	if ((s = source_open_fd(fd, path, d)) == NULL) {
 		close(fd);
 		return NULL;

@@ -115,22 +115,25 @@ else
 	skip "unreadable file: stderr"
 fi
 
-# A FIFO: read when a writer has it open, empty (not a hang) when none has.
+# A FIFO is read as cat(1) reads it: bouncedoc waits for a writer, however
+# late, and reads what it writes; with no writer it waits (timeout ends
+# it here: exit 124).
 if mkfifo fifo 2>/dev/null; then
-	row "fifo with no writer" 0 '' timeout 20 sh -c \
-	    '${BOUNCEDOC_WRAP:-} "$BOUNCEDOC" fifo'
-	has "fifo with no writer: no failure" out "$nofail"
-	row "fifo with a writer" 3 '' timeout 20 sh -c \
-	    'cat "$1" >fifo & ${BOUNCEDOC_WRAP:-} "$BOUNCEDOC" fifo; s=$?;
-	    wait; exit $s' sh "$bounce"
-	has "fifo with a writer: its bounce" out \
+	row "fifo with a late writer" 3 '' timeout 60 sh -c \
+	    '(sleep 1; cat "$1" >fifo) & ${BOUNCEDOC_WRAP:-} "$BOUNCEDOC" fifo;
+	    s=$?; wait; exit $s' sh "$bounce"
+	has "fifo with a late writer: its bounce" out \
 	    'Bounce report: 1 failure (0 temporary, 1 permanent)'
-	row "fifo as a knowledge-base file" 0 '' timeout 20 sh -c \
-	    '${BOUNCEDOC_WRAP:-} "$BOUNCEDOC" --check-kb fifo'
-	has "fifo as a knowledge-base file: read as empty" out \
-	    '0 articles, 0 bad stanzas'
+	row "fifo as a knowledge-base file, late writer" 0 '' timeout 60 sh -c \
+	    '(sleep 1; cat "$1" >fifo) & ${BOUNCEDOC_WRAP:-} "$BOUNCEDOC" \
+	    --check-kb fifo; s=$?; wait; exit $s' sh "$data/kb-user/override.kb"
+	has "fifo as a knowledge-base file: its articles" out \
+	    '2 articles, 0 bad stanzas'
+	row "fifo with no writer: bouncedoc waits for one" 124 '' \
+	    timeout 2 "$BOUNCEDOC" fifo
 else
 	skip "fifo: mkfifo failed"
+	skip "fifo: stderr"
 fi
 
 row "/dev/null" 0 '' bd /dev/null
