@@ -61,6 +61,14 @@ void	msginfo_lenient_codes(const char *t, char reply[4], char status[12]);
  * command", qmail's "but sender was rejected").  NONE if none. */
 enum findings_phase msginfo_transcript_phase(const char *t);
 
+/* The whole of a reply whose Diagnostic-Code kept only its first line
+ * ("550-5.7.1 Unauthenticated email … due to domain's"): its lines as the
+ * notification text[0..len) gives them (a Sendmail transcript's "<<< "
+ * lines), unfolded, after the ">>> " command they answered when that is
+ * the line above.  A new string (caller frees), or NULL when diag is not
+ * such a line or the text has nothing more. */
+char	*msginfo_full_reply(const char *text, size_t len, const char *diag);
+
 /* One recipient of an Amazon SES (SNS) notification. */
 struct msginfo_ses {
 	char	*addr;

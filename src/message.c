@@ -391,7 +391,8 @@ from_dsn_rcpt(struct msg *g, const struct dsn_report *rep,
 	if (pr != NULL && prose_better(c->diag, pr->diag)) {
 		r->diagnostic = xstrdup(pr->diag);
 		r->line = text_line(g, pr->line);
-	} else if (c->diag != NULL)
+	} else if (c->diag != NULL && (r->diagnostic = g->text == NULL ?
+	    NULL : msginfo_full_reply(g->text, g->textlen, c->diag)) == NULL)
 		r->diagnostic = xstrdup(c->diag);
 	finish(g, r);
 	/* a local delivery program failed (RFC 3464 s2.3.6 "X-Unix"): its

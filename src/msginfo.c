@@ -565,9 +565,11 @@ msginfo_transcript_phase(const char *t)
 		const char		*cmd;
 		enum findings_phase	 phase;
 	} cmds[] = {
-		{ "RCPT", FINDINGS_PHASE_RCPT }, { "MAIL", FINDINGS_PHASE_MAIL },
+		{ "RCPT", FINDINGS_PHASE_RCPT },
+		{ "MAIL", FINDINGS_PHASE_MAIL },
 		{ "DATA", FINDINGS_PHASE_DATA }, { ".", FINDINGS_PHASE_DATA },
-		{ "EHLO", FINDINGS_PHASE_EHLO }, { "HELO", FINDINGS_PHASE_EHLO },
+		{ "EHLO", FINDINGS_PHASE_EHLO },
+		{ "HELO", FINDINGS_PHASE_EHLO },
 		{ "STARTTLS", FINDINGS_PHASE_STARTTLS },
 		{ "AUTH", FINDINGS_PHASE_AUTH }, { "QUIT", FINDINGS_PHASE_QUIT },
 	};
@@ -601,4 +603,78 @@ msginfo_transcript_phase(const char *t)
 		if (strcasestr(t, says[i].words) != NULL)
 			return says[i].phase;
 	return FINDINGS_PHASE_NONE;
+}
+
+/* -------------------------------------------------- folded replies */
+
+/* Line [s, e) without the transcript's "<<< " and leading blanks. */
+static const char *
+reply_line(const char *s, const char *e)
+{
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	if (e - s >= 4 && memcmp(s, "<<< ", 4) == 0)
+		s += 4;
+	return s;
+}
+
+/* The reply lines from the line holding at on, unfolded, or NULL when
+ * there is only one; *cmd gets the ">>> " line just above, or NULL. */
+static char *
+reply_lines(const char *text, const char *end, const char *at,
+    const char *code, const char **cmd)
+{
+	const char	*s, *e, *p;
+	char		*b = NULL, *out;
+	size_t		 bn = 0, nl = 0;
+
+	for (s = at; s > text && s[-1] != '\n'; s--)
+		;
+	*cmd = NULL;
+	if (s > text + 1) {
+		for (p = s - 1; p > text && p[-1] != '\n'; p--)
+			;
+		if (s - 1 - p > 4 && memcmp(p, ">>> ", 4) == 0)
+			*cmd = p;
+	}
+	for (; s < end; s = e + 1) {
+		if ((e = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			e = end;
+		p = reply_line(s, e);
+		if (e - p < 4 || memcmp(p, code, 3) != 0 ||
+		    (p[3] != '-' && p[3] != ' '))
+			break;
+		b = xreallocarray(b, bn + (size_t)(e - p) + 2, 1);
+		memcpy(b + bn, p, (size_t)(e - p));
+		bn += (size_t)(e - p);
+		b[bn++] = '\n';
+		nl++;
+		if (p[3] == ' ' || e == end)
+			break;
+	}
+	out = nl > 1 ? findings_unfold(b, bn, NULL) : NULL;
+	free(b);
+	return out;
+}
+
+char *
+msginfo_full_reply(const char *text, size_t len, const char *diag)
+{
+	const char	*end = text + len, *at, *cmd, *e;
+	char		*out = NULL, *b;
+	size_t		 dn = strlen(diag) < 60 ? strlen(diag) : 60;
+
+	/* only the first line of a reply that goes on ("550-5.7.1 …") */
+	if (dn < 8 || findings_reply_len(diag, 3) != 3 || diag[3] != '-')
+		return NULL;
+	for (at = text; out == NULL && at < end &&
+	    (at = memmem(at, (size_t)(end - at), diag, dn)) != NULL; at += dn)
+		out = reply_lines(text, end, at, diag, &cmd);
+	if (out != NULL && cmd != NULL) {
+		e = memchr(cmd, '\n', (size_t)(end - cmd));
+		b = xasprintf("%.*s %s", (int)(e - cmd), cmd, out);
+		free(out);
+		out = b;
+	}
+	return out;
 }
