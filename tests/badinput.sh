@@ -79,6 +79,8 @@ row "empty directory" 0 '' bd emptydir
 has "empty directory: no failure" out "$nofail"
 row "directory as a knowledge-base file" 2 \
     "bouncedoc: emptydir: is a directory" bd --check-kb emptydir
+row "empty knowledge-base directory" 0 '' bd --kb-dir emptydir --explain 550
+has "empty knowledge-base directory: the built-in articles" out '[code-550, code]'
 : >plain.kb
 row "file as a knowledge-base directory" 2 \
     "bouncedoc: plain.kb: cannot open directory: Not a directory" \
