@@ -24,6 +24,8 @@ struct dsn_rcpt {
 	char		*diag_type;	/* "smtp", "x-unix", … or NULL */
 	char		*diag;		/* Diagnostic-Code text, unfolded */
 	char		*last_attempt;
+	char		*category;	/* the sending MTA's own verdict
+					   (X-PowerMTA-BounceCategory) */
 	unsigned long	 line;		/* 0-based line of Diagnostic-Code in
 					   the text (else of the group) */
 };

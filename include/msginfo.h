@@ -69,6 +69,11 @@ enum findings_phase msginfo_transcript_phase(const char *t);
  * such a line or the text has nothing more. */
 char	*msginfo_full_reply(const char *text, size_t len, const char *diag);
 
+/* The reason a sending MTA's own category of a failure names
+ * ("bad-mailbox" in PowerMTA's X-PowerMTA-BounceCategory: userunknown),
+ * or NULL for one that names none ("other") or is unknown.  Static. */
+const char *msginfo_category_reason(const char *category);
+
 /* One recipient of an Amazon SES (SNS) notification. */
 struct msginfo_ses {
 	char	*addr;

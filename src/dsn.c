@@ -19,7 +19,7 @@
 
 enum dsn_key {
 	K_NONE, K_FINAL, K_ORIG, K_ACTION, K_STATUS, K_REMOTE, K_DIAG,
-	K_LAST, K_REPORTING, K_QUEUE, K_SENDER, K_ARRIVAL,
+	K_LAST, K_REPORTING, K_QUEUE, K_SENDER, K_ARRIVAL, K_CATEGORY,
 };
 
 static const struct {
@@ -38,6 +38,7 @@ static const struct {
 	{ "X-Postfix-Queue-ID", K_QUEUE },
 	{ "X-Postfix-Sender", K_SENDER },
 	{ "Arrival-Date", K_ARRIVAL },
+	{ "X-PowerMTA-BounceCategory", K_CATEGORY },
 	{ "Received-From-MTA", K_NONE },
 	{ "Will-Retry-Until", K_NONE },
 	{ "Final-Log-ID", K_NONE },
@@ -208,6 +209,9 @@ store_rcpt(struct dsn_rcpt *c, enum dsn_key k, char *v, unsigned long line)
 	case K_LAST:
 		set(&c->last_attempt, xstrdup(v));
 		break;
+	case K_CATEGORY:
+		set(&c->category, xstrdup(v));
+		break;
 	default:
 		break;
 	}
@@ -312,6 +316,7 @@ dsn_release(struct dsn_report *r)
 		free(r->v[i].diag_type);
 		free(r->v[i].diag);
 		free(r->v[i].last_attempt);
+		free(r->v[i].category);
 	}
 	free(r->v);
 	free(r->reporting_mta);

@@ -404,6 +404,9 @@ from_dsn_rcpt(struct msg *g, const struct dsn_report *rep,
 	    strcmp(r->action, "delivered") != 0 && strstr("mailboxfull systemfull "
 	    "mesgtoobig exceedlimit", r->diagnosis.reason) == NULL)
 		r->diagnosis.reason = "mailererror";
+	if (strcmp(r->action, "delivered") != 0 &&
+	    msginfo_category_reason(c->category) != NULL)
+		r->diagnosis.reason = msginfo_category_reason(c->category);
 }
 
 /* Every RFC 3464 report of the message: the delivery-status parts, else

@@ -571,7 +571,8 @@ msginfo_transcript_phase(const char *t)
 		{ "EHLO", FINDINGS_PHASE_EHLO },
 		{ "HELO", FINDINGS_PHASE_EHLO },
 		{ "STARTTLS", FINDINGS_PHASE_STARTTLS },
-		{ "AUTH", FINDINGS_PHASE_AUTH }, { "QUIT", FINDINGS_PHASE_QUIT },
+		{ "AUTH", FINDINGS_PHASE_AUTH },
+		{ "QUIT", FINDINGS_PHASE_QUIT },
 	};
 	/* wordings that name the step without the usual "in reply to"
 	 * (GMX, qmail and its kin) */
@@ -677,4 +678,36 @@ msginfo_full_reply(const char *text, size_t len, const char *diag)
 		out = b;
 	}
 	return out;
+}
+
+/* ------------------------------------------------ MTA's own verdict */
+
+const char *
+msginfo_category_reason(const char *category)
+{
+	/* PowerMTA's bounce categories */
+	static const char *const map[][2] = {
+		{ "bad-mailbox", "userunknown" },
+		{ "bad-domain", "hostunknown" },
+		{ "inactive-mailbox", "suspend" },
+		{ "quota-issues", "mailboxfull" },
+		{ "invalid-sender", "rejected" },
+		{ "spam-related", "spamdetected" },
+		{ "virus-related", "virusdetected" },
+		{ "policy-related", "policyviolation" },
+		{ "relaying-issues", "norelaying" },
+		{ "message-expired", "expired" },
+		{ "no-answer-from-host", "expired" },
+		{ "content-related", "contenterror" },
+		{ "bad-connection", "networkerror" },
+		{ "routing-errors", "systemerror" },
+		{ "bad-configuration", "systemerror" },
+		{ "protocol-errors", "syntaxerror" },
+	};
+	size_t	i;
+
+	for (i = 0; category != NULL && i < sizeof map / sizeof map[0]; i++)
+		if (strcasecmp(category, map[i][0]) == 0)
+			return map[i][1];
+	return NULL;
 }
