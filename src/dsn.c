@@ -156,15 +156,28 @@ new_rcpt(struct dsn_report *r, unsigned long line)
 	return &r->v[r->n++];
 }
 
-/* Does this field, seen in the current group, open a new recipient? */
+/* Does this field, seen in the current group, open a new recipient?
+ * An Original-Recipient that names the current Final-Recipient is that
+ * recipient's, in whatever order the fields come. */
 static int
-opens_rcpt(enum dsn_key k, const struct dsn_rcpt *cur)
+opens_rcpt(enum dsn_key k, const struct dsn_rcpt *cur, const char *v)
 {
+	char	*a;
+	int	 same;
+
 	if (cur == NULL)
 		return k == K_FINAL || k == K_ORIG || k == K_ACTION ||
 		    k == K_STATUS || k == K_DIAG || k == K_REMOTE;
 	if (k == K_FINAL)
 		return cur->final_rcpt != NULL;
+	if (k == K_ORIG && cur->orig_rcpt == NULL &&
+	    cur->final_rcpt != NULL) {
+		a = dsn_address(v, strlen(v));
+		same = a != NULL && strcasecmp(a, cur->final_rcpt) == 0;
+		free(a);
+		if (same)
+			return 0;
+	}
 	if (k == K_ORIG)
 		return cur->orig_rcpt != NULL || (cur->final_rcpt != NULL &&
 		    (cur->action != NULL || cur->status != NULL));
@@ -242,7 +255,7 @@ store(struct dsn_report *r, struct dsn_rcpt **cur, enum dsn_key k,
 	default:
 		break;
 	}
-	if (opens_rcpt(k, *cur))
+	if (opens_rcpt(k, *cur, v))
 		*cur = new_rcpt(r, line);
 	if (*cur != NULL)
 		store_rcpt(*cur, k, v, line);

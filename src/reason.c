@@ -85,7 +85,8 @@ P(p_userunknown, "user unknown", "unknown user", "no such user",
     "account not found", "mailbox not available", "address not found",
     "unknown e-mail address", "invalid e-mail address",
     "recipient does not exist", "is not a valid recipient",
-    "not listed in", "no user", "user not exist", "does not have an account");
+    "not listed in", "no user", "user not exist", "does not have an account",
+    "invalid final delivery userid");
 P(p_filtered, "rejected by user", "blocked by user",
     "due to user's settings", "mail receiving was refused",
     "denied by recipient", "rejected by recipient", "user reject",
@@ -168,7 +169,7 @@ P(p_expired, "expired", "too long", "retry time", "retry timeout",
     "not delivered within", "no answer", "cannot send message for",
     "connection timed out", "has been in the queue",
     "could not be delivered for", "timed out", "not reach",
-    "did not accept our requests", "unable to deliver for");
+    "did not accept our requests", "unable to deliver for", " attempts:");
 P(p_contenterror, "8-bit", "8bit", "mime", "charset", "encoding",
     "message content", "content error", "bad content", "header syntax");
 P(p_systemfull, "disk full", "spool full", "out of disk",
@@ -362,6 +363,9 @@ reason_refine(const char *text, size_t len, int reply, const char *status,
 		else if ((r = by_class(reply, status, phase)) == NULL)
 			r = current;
 	}
+	/* a failure with words but no reason in them: on hold */
+	if (strcmp(r, "undefined") == 0 && strspn(low, " \t\n") < len)
+		r = "onhold";
 	free(low);
 	return reason_settle(r, status, phase);
 }
