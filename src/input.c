@@ -196,6 +196,55 @@ load_dir(const char *path, struct recset *rs, const struct kb *kb,
 	return 0;
 }
 
+/* Hands the records of rs to fn, which takes their fields, and empties
+ * rs. */
+static void
+hand_out(struct recset *rs, void (*fn)(struct record *, void *), void *arg)
+{
+	size_t	i;
+
+	for (i = 0; i < rs->n; i++)
+		fn(&rs->v[i], arg);
+	rs->n = 0;
+	recset_release(rs);
+}
+
+int
+input_each(const char *path, const struct kb *kb,
+    void (*fn)(struct record *, void *), void *arg, struct diag *d)
+{
+	struct maillog_sink	 sink = { fn, arg };
+	struct source_stream	*s;
+	struct recset		 rs;
+	struct stat		 st;
+	const char		*name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+	const char		*head;
+	char			*buf;
+	size_t			 len;
+	int			 rc = 0;
+
+	recset_init(&rs);
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	    S_ISDIR(st.st_mode)) {
+		rc = load_dir(path, &rs, kb, d, 0);
+		hand_out(&rs, fn, arg);
+		return rc;
+	}
+	if ((s = source_open(path, d)) == NULL)
+		return -1;
+	len = source_peek(s, INPUT_SNIFF_BYTES, &head);
+	if (input_sniff(head, len) == INPUT_LOG)
+		maillog_read(s, name, kb, &sink, d);
+	else {
+		source_read_all(s, SOURCE_SLURP_MAX, &buf, &len);
+		input_load_buffer(name, buf, len, &rs, kb, d);
+		free(buf);
+		hand_out(&rs, fn, arg);
+	}
+	source_close(s);
+	return rc;
+}
+
 int
 input_load(const char *path, struct recset *rs, const struct kb *kb,
     struct diag *d)

@@ -30,6 +30,7 @@
 #include "kb.h"
 #include "kb_builtin.h"
 #include "record.h"
+#include "summary.h"
 #include "view_json.h"
 #include "view_report.h"
 #include "view_text.h"
@@ -406,6 +407,61 @@ show_records(const struct opts *o, const struct recset *rs,
 		view_report(stdout, rs, t, &vo);
 }
 
+/* The JSON records and the summary are made as the records are read
+ * (input_each()): a log of any size is shown in bounded memory. */
+struct stream {
+	const struct opts	*o;
+	struct summary		*sum;		/* --summary, else NULL */
+	size_t			 temporary, permanent;
+};
+
+static void
+stream_record(struct record *r, void *arg)
+{
+	struct stream	*st = arg;
+
+	if (group_is_failure(r)) {
+		if (r->diagnosis.temporary)
+			st->temporary++;
+		else
+			st->permanent++;
+	}
+	if (st->sum != NULL) {
+		summary_add(st->sum, r);
+		return;
+	}
+	if (st->o->all || group_is_failure(r))
+		view_json_record(stdout, r);
+	record_release(r);
+}
+
+static int
+run_stream(const struct opts *o, const struct kb *kb, int argc, char **argv,
+    struct diag *d)
+{
+	struct stream		 st = { o, NULL, 0, 0 };
+	struct recset		 rs;
+	struct group_tree	 t;
+	int			 i, failed = 0;
+
+	if (pick_view(o) == VIEW_SUMMARY)
+		st.sum = summary_new();
+	for (i = 0; i < argc; i++) {
+		if (input_each(argv[i], kb, stream_record, &st, d) == -1)
+			failed = 1;
+		diag_flush(d);
+	}
+	if (st.sum != NULL) {
+		recset_init(&rs);
+		summary_finish(st.sum, &rs, &t);
+		show_records(o, &rs, &t);
+		group_release(&t);
+		recset_release(&rs);
+		summary_free(st.sum);
+	}
+	return failed ? 2 : st.permanent > 0 ? 3 : st.temporary > 0 ? 1 : 0;
+}
+
 /*
  * Reads the inputs, shows the failures and returns the exit status, the
  * same whatever the view: 2 if an input could not be read, else 3 if a
@@ -430,6 +486,8 @@ run_files(const struct opts *o, const struct kb *kb, int argc, char **argv,
 		argc = 1;
 		argv = stdin_only;
 	}
+	if (o->json || pick_view(o) == VIEW_SUMMARY)
+		return run_stream(o, kb, argc, argv, d);
 	recset_init(&rs);
 	for (i = 0; i < argc; i++) {
 		if (input_load(argv[i], &rs, kb, d) == -1)
