@@ -61,6 +61,14 @@ void	msginfo_lenient_codes(const char *t, char reply[4], char status[12]);
  * command", qmail's "but sender was rejected").  NONE if none. */
 enum findings_phase msginfo_transcript_phase(const char *t);
 
+/* The phase of the reply diag as a Sendmail transcript in the
+ * notification text[0..len) shows it: the ">>> " command on the line
+ * above its "<<< " line, or the connection when that line is the
+ * "... while talking to host:" that opens the conversation (a greeting
+ * refused).  NONE when the text does not show it. */
+enum findings_phase msginfo_reply_phase(const char *text, size_t len,
+	    const char *diag);
+
 /* The whole of a reply whose Diagnostic-Code kept only its first line
  * ("550-5.7.1 Unauthenticated email … due to domain's"): its lines as the
  * notification text[0..len) gives them (a Sendmail transcript's "<<< "

@@ -8,13 +8,18 @@
  * Sisimai's: first the reasons that a text or a specific status names
  * outright (mailboxfull, mesgtoobig, exceedlimit, suspend, hasmoved,
  * norelaying, authfailure, userunknown, filtered, requireptr,
- * notcompliantrfc, badreputation, rejected, hostunknown, spamdetected,
- * toomanyconn, blocked: the first that fires wins); then the generic
- * article's reason unless it is weak (onhold, or a status of detail 0);
- * then the vaguer words (virusdetected, policyviolation, securityerror,
- * systemerror, networkerror, expired, contenterror, systemfull,
+ * notcompliantrfc, badreputation, rejected, notaccept for a domain
+ * without mail exchanger, hostunknown, spamdetected, a policy named
+ * outright, toomanyconn, blocked: the first that fires wins; Japanese
+ * wordings in ISO-2022-JP too); then the generic article's reason unless
+ * it is weak (onhold, or a status of detail 0); then the vaguer words
+ * (virusdetected, policyviolation, securityerror, systemerror, a timeout
+ * as expired, networkerror, expired, contenterror, systemfull,
  * notaccept, mailererror); then the class of the status (X.6 content,
  * X.7 security), a 50x reply (syntaxerror), a refusal at EHLO (blocked).
+ * A user unknown said only after the data (and not with an X.1.X status)
+ * is filtered; words that name no reason are onhold, none at all
+ * undefined.  Last, reason_settle().
  */
 #ifndef BOUNCEDOC_REASON_H
 #define BOUNCEDOC_REASON_H
@@ -38,9 +43,8 @@ const char	*reason_refine(const char *text, size_t len, int reply,
  * about the recipient given before any recipient was named is about the
  * sender (MAIL FROM: rejected) or the sending host (connection, EHLO:
  * blocked); "user unknown" with a status that names the mailbox's state
- * (X.1.6 moved, X.2.2 full, other X.2.X or X.7.X refused), or said only
- * after the data, is that state or filtered.  Returns a static string or
- * reason.
+ * (X.1.6 moved, X.2.2 full, other X.2.X or X.7.X refused) is that state
+ * or filtered.  Returns a static string or reason.
  */
 const char	*reason_settle(const char *reason, const char *status,
 		    enum findings_phase phase);

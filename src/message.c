@@ -295,6 +295,10 @@ finish(struct msg *g, struct record *r)
 		msginfo_lenient_codes(r->diagnostic, r->reply, r->status);
 	if (r->diagnostic != NULL && r->phase == FINDINGS_PHASE_NONE)
 		r->phase = msginfo_transcript_phase(r->diagnostic);
+	if (r->diagnostic != NULL && r->phase == FINDINGS_PHASE_NONE &&
+	    g->text != NULL)
+		r->phase = msginfo_reply_phase(g->text, g->textlen,
+		    r->diagnostic);
 	record_diagnose(r, g->kb);
 	if (r->action != NULL && (strcmp(r->action, "delivered") == 0 ||
 	    strcmp(r->action, "relayed") == 0 ||
@@ -701,7 +705,10 @@ read_parsed(struct msg *g)
 		g->fb_action = "failed";
 		each_addr(mime_field(g->orig, "To"), fallback_record, g);
 	} else if (!bounce && msginfo_autoreply(top_field, g)) {
-		g->fb_action = "vacation";
+		/* a mail client's automatic unsubscribe request (Apple
+		 * Mail) is the recipient's feedback, not an absence */
+		g->fb_action = mime_field(top, "X-Apple-Unsubscribe") ?
+		    "feedback" : "vacation";
 		each_addr(mime_field(top, "From"), fallback_record, g);
 	}
 out:

@@ -558,8 +558,9 @@ msginfo_lenient_codes(const char *t, char reply[4], char status[12])
 
 /* ------------------------------------------------------ transcripts */
 
-enum findings_phase
-msginfo_transcript_phase(const char *t)
+/* The phase of the SMTP command that opens s ("RCPT TO:<a@b>"). */
+static enum findings_phase
+command_phase(const char *s)
 {
 	static const struct {
 		const char		*cmd;
@@ -574,6 +575,17 @@ msginfo_transcript_phase(const char *t)
 		{ "AUTH", FINDINGS_PHASE_AUTH },
 		{ "QUIT", FINDINGS_PHASE_QUIT },
 	};
+	size_t	i;
+
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		if (strncasecmp(s, cmds[i].cmd, strlen(cmds[i].cmd)) == 0)
+			return cmds[i].phase;
+	return FINDINGS_PHASE_NONE;
+}
+
+enum findings_phase
+msginfo_transcript_phase(const char *t)
+{
 	/* wordings that name the step without the usual "in reply to"
 	 * (GMX, qmail and its kin) */
 	static const struct {
@@ -594,15 +606,53 @@ msginfo_transcript_phase(const char *t)
 	/* the command sent last before the reply that ended it */
 	for (p = t; (p = strstr(p, ">>> ")) != NULL; p += 4)
 		last = p + 4;
-	for (i = 0; last != NULL && i < sizeof cmds / sizeof cmds[0]; i++)
-		if (strncasecmp(last, cmds[i].cmd, strlen(cmds[i].cmd)) == 0)
-			return cmds[i].phase;
-	if (last != NULL || (findings_scan(t, strlen(t), &f), f.phase) !=
-	    FINDINGS_PHASE_NONE)
-		return last != NULL ? FINDINGS_PHASE_NONE : f.phase;
+	if (last != NULL)
+		return command_phase(last);
+	if (findings_scan(t, strlen(t), &f) > 0 &&
+	    f.phase != FINDINGS_PHASE_NONE)
+		return f.phase;
 	for (i = 0; i < sizeof says / sizeof says[0]; i++)
 		if (strcasestr(t, says[i].words) != NULL)
 			return says[i].phase;
+	return FINDINGS_PHASE_NONE;
+}
+
+/* With pipelining, the reply that follows ">>> DATA" may answer an
+ * earlier RCPT: Sendmail writes those as "<a@b>... text". */
+static enum findings_phase
+pipelined(enum findings_phase cmd, const char *reply)
+{
+	const char	*lt = strchr(reply, '<'), *gt;
+
+	if (cmd != FINDINGS_PHASE_DATA || lt == NULL ||
+	    (gt = strchr(lt, '>')) == NULL || strncmp(gt, ">...", 4) != 0 ||
+	    memchr(lt, '@', (size_t)(gt - lt)) == NULL)
+		return cmd;
+	return FINDINGS_PHASE_RCPT;
+}
+
+enum findings_phase
+msginfo_reply_phase(const char *text, size_t len, const char *diag)
+{
+	const char	*end = text + len, *at, *p, *q;
+	size_t		 dn = strlen(diag) < 60 ? strlen(diag) : 60;
+
+	if (dn < 8)
+		return FINDINGS_PHASE_NONE;
+	for (at = text; at < end && (at = memmem(at, (size_t)(end - at),
+	    diag, dn)) != NULL; at += dn) {
+		if (at - text < 6 || memcmp(at - 4, "<<< ", 4) != 0 ||
+		    at[-5] != '\n')
+			continue;
+		for (p = at - 5; p > text && p[-1] != '\n'; p--)
+			;
+		if (at - 5 - p > 4 && memcmp(p, ">>> ", 4) == 0)
+			return pipelined(command_phase(p + 4), diag);
+		for (q = p; q < at - 5 - 16; q++)
+			if (strncasecmp(q, "while talking to", 16) == 0)
+				return FINDINGS_PHASE_CONNECT;
+		return FINDINGS_PHASE_NONE;
+	}
 	return FINDINGS_PHASE_NONE;
 }
 

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,7 @@ P(p_rejected, "sender rejected", "sender address rejected",
     "bad sender", "not a member of", "sender address is not valid",
     "return path", "sender is blocked", "envelope sender",
     "sender verification", "identities failed", "sender blacklisted",
+    "address that has been blacklisted",
     "not accept mail from", "mail from address", "sender address invalid");
 P(p_hostunknown, "host unknown", "unknown host", "host not found",
     "domain not found", "no such domain", "domain does not exist",
@@ -256,6 +258,86 @@ code_in(const char *status, const char *codes)
 	return strstr(codes, pat) != NULL;
 }
 
+/*
+ * Japanese wordings as ISO-2022-JP writes them: JIS X 0208 characters,
+ * two bytes each, between ESC $ B and ESC ( B.  The reader keeps such
+ * text as it is, so the words are looked for in that form, at character
+ * boundaries.
+ */
+static const struct {
+	const char	*jis;
+	const char	*reason;
+} jis_words[] = {
+	{ "8+$D$+$j$^$;$s", "userunknown" },	/* "cannot be found" */
+	{ "B8:_$7$^$;$s", "userunknown" },	/* "does not exist" */
+	{ "08@hITL@", "userunknown" },		/* "unknown address" */
+	{ "<u?.5qH]", "filtered" },		/* "refused to receive" */
+};
+
+static const char *
+jis_reason(const char *t, size_t n)
+{
+	const char	*p, *end = t + n, *run, *stop;
+	size_t		 i, k, w;
+
+	for (p = t; (run = memmem(p, (size_t)(end - p), "\033$B", 3)) !=
+	    NULL; p = stop) {
+		run += 3;
+		if ((stop = memchr(run, '\033', (size_t)(end - run))) == NULL)
+			stop = end;
+		for (k = 0; k + 2 <= (size_t)(stop - run); k += 2)
+			for (i = 0; i < sizeof jis_words /
+			    sizeof jis_words[0]; i++) {
+				w = strlen(jis_words[i].jis);
+				if (k + w <= (size_t)(stop - run) &&
+				    memcmp(run + k, jis_words[i].jis, w) == 0)
+					return jis_words[i].reason;
+			}
+	}
+	return NULL;
+}
+
+/* Does a word that names a mailbox ("user john.doe") end just before
+ * b? */
+static int
+mailbox_word(const char *low, const char *b)
+{
+	static const char *const words[] = {
+		"user", "mailbox", "recipient", "account", "address",
+	};
+	size_t	i, k;
+
+	while (b > low && strchr(" \"'<[:", b[-1]) != NULL)
+		b--;
+	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+		k = strlen(words[i]);
+		if ((size_t)(b - low) >= k && memcmp(b - k, words[i], k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* "553 example.net does not exist": the name that does not exist is a
+ * domain (dots, no "@"), not a mailbox. */
+static int
+domain_gone(const char *low)
+{
+	const char	*p, *e, *b;
+	int		 dot;
+
+	for (p = low; (p = strstr(p, " does not exist")) != NULL; p++) {
+		for (e = p; e > low && strchr("'\"]>", e[-1]) != NULL; e--)
+			;
+		for (b = e, dot = 0; b > low && (isalnum((unsigned char)b[-1])
+		    || b[-1] == '.' || b[-1] == '-'); b--)
+			dot |= b[-1] == '.';
+		if (dot && b < e && e[-1] != '.' && (b == low ||
+		    strchr("@/=", b[-1]) == NULL) && !mailbox_word(low, b))
+			return 1;
+	}
+	return 0;
+}
+
 static const char *
 first(const struct rule *r, size_t n, const char *low, const char *status)
 {
@@ -319,14 +401,13 @@ reason_settle(const char *reason, const char *status,
 	if (strcmp(reason, "userunknown") != 0 ||
 	    phase == FINDINGS_PHASE_RCPT)
 		return reason;
-	/* "user unknown" with a status that says otherwise, or only after
-	 * the message was sent: the server knew the mailbox */
+	/* "user unknown" with a status that says otherwise: the server
+	 * knew the mailbox */
 	if (status_is(status, ".1.6"))
 		return "hasmoved";
 	if (status_is(status, ".2.2"))
 		return "mailboxfull";
-	if (phase == FINDINGS_PHASE_DATA || status_is(status, ".2.") ||
-	    status_is(status, ".7."))
+	if (status_is(status, ".2.") || status_is(status, ".7."))
 		return "filtered";
 	return reason;
 }
@@ -350,8 +431,10 @@ reason_refine(const char *text, size_t len, int reply, const char *status,
 		    (char)(text[i] - 'A' + 'a') : text[i] == '\0' ? ' ' :
 		    text[i];
 	low[len] = '\0';
-	if ((r = first(strong, sizeof strong / sizeof strong[0], low,
-	    status)) != NULL)
+	if (domain_gone(low))
+		r = "hostunknown";
+	else if ((r = first(strong, sizeof strong / sizeof strong[0], low,
+	    status)) != NULL || (r = jis_reason(text, len)) != NULL)
 		;
 	else if (!weak_current(current, status))
 		/* refused at MAIL FROM: the sender was the matter */
@@ -363,6 +446,12 @@ reason_refine(const char *text, size_t len, int reply, const char *status,
 		else if ((r = by_class(reply, status, phase)) == NULL)
 			r = current;
 	}
+	/* a recipient refused only after the data was sent, when neither
+	 * the status nor an article says the address is wrong, is known
+	 * to the server: a filter said no */
+	if (strcmp(r, "userunknown") == 0 && phase == FINDINGS_PHASE_DATA &&
+	    !status_is(status, ".1."))
+		r = "filtered";
 	/* a failure with words but no reason in them: on hold */
 	if (strcmp(r, "undefined") == 0 && strspn(low, " \t\n") < len)
 		r = "onhold";
