@@ -54,6 +54,14 @@ char	*msginfo_iso_date(const char *s);
  * ("ResponseCode 421,").  Fills reply and status where they are empty. */
 void	msginfo_lenient_codes(const char *t, char reply[4], char status[12]);
 
+/* The reply that failed, when the first code of a diagnostic t is not it:
+ * a success or intermediate reply of a transcript ("250 2.0.0 Ok" before
+ * "451 4.3.0 Error"), or a reply whose status disagrees in class with it
+ * ("554 4.4.7 Message expired … <421 4.4.2 Connection timed out>": the
+ * inner, agreeing pair).  Fills reply when it is empty, and status when
+ * it is empty or the first pair's.  Leaves both alone otherwise. */
+void	msginfo_failure_codes(const char *t, char reply[4], char status[12]);
+
 /* The SMTP command a diagnostic t answered: in a session transcript
  * (Sendmail, Courier: ">>> RCPT TO:<a@b>" then "<<< 550 …") the last one
  * sent; else the phase the code finder reads (findings.h); else the

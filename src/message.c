@@ -292,6 +292,8 @@ finish(struct msg *g, struct record *r)
 			r->remote_host = msginfo_remote_host(r->diagnostic);
 	}
 	if (r->diagnostic != NULL && r->reply[0] == '\0')
+		msginfo_failure_codes(r->diagnostic, r->reply, r->status);
+	if (r->diagnostic != NULL && r->reply[0] == '\0')
 		msginfo_lenient_codes(r->diagnostic, r->reply, r->status);
 	if (r->diagnostic != NULL && r->phase == FINDINGS_PHASE_NONE)
 		r->phase = msginfo_transcript_phase(r->diagnostic);
@@ -395,6 +397,7 @@ from_dsn_rcpt(struct msg *g, const struct dsn_report *rep,
 	if (pr != NULL && prose_better(c->diag, pr->diag)) {
 		r->diagnostic = xstrdup(pr->diag);
 		r->line = text_line(g, pr->line);
+		better_status(r, NULL, r->diagnostic);
 	} else if (c->diag != NULL && (r->diagnostic = g->text == NULL ?
 	    NULL : msginfo_full_reply(g->text, g->textlen, c->diag)) == NULL)
 		r->diagnostic = xstrdup(c->diag);

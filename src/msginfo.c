@@ -761,3 +761,48 @@ msginfo_category_reason(const char *category)
 			return map[i][1];
 	return NULL;
 }
+
+/* ------------------------------------------------- the failing reply */
+
+/* The status span right after reply span i of f ("421 4.4.2"), or -1. */
+static int
+status_after(const struct findings *f, size_t i)
+{
+	if (i + 1 < f->nspans && f->spans[i + 1].kind == FINDINGS_STATUS &&
+	    f->spans[i + 1].off == f->spans[i].off + 4)
+		return (int)i + 1;
+	return -1;
+}
+
+void
+msginfo_failure_codes(const char *t, char reply[4], char status[12])
+{
+	struct findings	f;
+	size_t		i;
+	int		s, cls;
+
+	if (reply[0] != '\0' || findings_scan(t, strlen(t), &f) == 0 ||
+	    f.reply == 0)
+		return;
+	cls = '0' + f.reply / 100;
+	if (f.reply >= 400 && (f.status[0] == '\0' || f.status[0] == cls))
+		return;
+	for (i = 0; i < f.nspans; i++) {
+		if (f.spans[i].kind != FINDINGS_REPLY ||
+		    t[f.spans[i].off] < '4')
+			continue;
+		s = status_after(&f, i);
+		if (s >= 0 && t[f.spans[s].off] != t[f.spans[i].off])
+			continue;
+		if (f.reply >= 400 && s < 0)
+			continue;	/* no better than the first */
+		memcpy(reply, t + f.spans[i].off, 3);
+		reply[3] = '\0';
+		if (s >= 0 && f.spans[s].len < 12 && (status[0] == '\0' ||
+		    strcmp(status, f.status) == 0)) {
+			memcpy(status, t + f.spans[s].off, f.spans[s].len);
+			status[f.spans[s].len] = '\0';
+		}
+		return;
+	}
+}
