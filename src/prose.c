@@ -627,6 +627,18 @@ demote_senders(struct line *v, size_t n, const char *const *skip,
 			v[i].lead = 0;
 }
 
+/* Is the address at s[a] the envelope sender of a transcript ("MAIL
+ * FROM:<a@b>", "FROM:<a@b>")? */
+static int
+envelope_from(const char *s, size_t a)
+{
+	if (a > 0 && s[a - 1] == '<')
+		a--;
+	while (a > 0 && s[a - 1] == ' ')
+		a--;
+	return a >= 5 && strncasecmp(s + a - 5, "from:", 5) == 0;
+}
+
 /* Addresses named inside sentences, when no line opens with one. */
 static void
 inline_addrs(struct prose *p, const struct line *v, size_t cut,
@@ -646,6 +658,7 @@ inline_addrs(struct prose *p, const struct line *v, size_t cut,
 			if ((alen = prose_addr_len(s + a, v[i].n - a)) == 0)
 				continue;
 			if ((a > 0 && strchr("=/?&:", s[a - 1]) != NULL) ||
+			    envelope_from(s, a) ||
 			    skipped(s + a, alen, skip, nskip) ||
 			    (!postmaster && alen > 11 &&
 			    strncasecmp(s + a, "postmaster@", 11) == 0))

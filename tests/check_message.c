@@ -170,6 +170,60 @@ static const struct row rows[] = {
 	    "5.1.1", "userunknown", "failed" },
 	{ "messages/synth-yahoo-new.eml", 1, 0, "ed@example.com", "554", "",
 	    "suspend", "failed" },
+	/* an old Sendmail's transcript: one result line per recipient,
+	 * the server's reply above it */
+	{ "messages/lhost-v5sendmail-07.eml", 3, 0, "kijitora@example.org",
+	    "501", "", "blocked", "failed" },
+	{ "messages/lhost-v5sendmail-07.eml", 3, 1, "mikeneko@example.org",
+	    "550", "", "hostunknown", "failed" },
+	{ "messages/lhost-v5sendmail-07.eml", 3, 2, "hachiware@example.edu",
+	    "550", "", "userunknown", "failed" },
+	/* a Diagnostic-Code cut after the first line of a DMARC refusal:
+	 * the transcript has the rest */
+	{ "messages/lhost-sendmail-58.eml", 1, 0, "info@example.jp", "550",
+	    "5.7.1", "authfailure", "failed" },
+	/* a greeting refused (the reply right under "while talking to") */
+	{ "messages/lhost-sendmail-16.eml", 1, 0,
+	    "aoduigoadiugoaiugaodiugao@example.org", "554", "5.5.0",
+	    "blocked", "failed" },
+	/* PowerMTA's own category: a bad mailbox, whatever 5.2.1 says */
+	{ "messages/lhost-powermta-01.eml", 1, 0, "kijitora@example.jp",
+	    "550", "5.2.1", "userunknown", "failed" },
+	/* Lotus Domino's reply in Japanese (ISO-2022-JP): not found */
+	{ "messages/lhost-domino-02.eml", 1, 0, "kijitora@example.co.jp", "",
+	    "5.0.0", "userunknown", "failed" },
+	/* Postfix's transcript: the failing "451 4.3.0", not "250 Ok";
+	 * the envelope sender (MAIL FROM:<…>) is no recipient */
+	{ "messages/lhost-postfix-75.eml", 1, 0, "kijitora@libsisimai.net",
+	    "451", "4.3.0", "systemerror", "failed" },
+	/* OpenSMTPD: report without Diagnostic-Code, status 5.0.0; the
+	 * notice's replies have the real ones */
+	{ "messages/lhost-opensmtpd-17.eml", 2, 0,
+	    "userunknown@libsisimai.net", "550", "5.1.1", "userunknown",
+	    "failed" },
+	{ "messages/lhost-opensmtpd-17.eml", 2, 1,
+	    "mailboxfull@libsisimai.net", "552", "5.2.2", "mailboxfull",
+	    "failed" },
+	/* Exim "after MAIL FROM": the quoted reply names the reason */
+	{ "messages/lhost-exim-42.eml", 1, 0, "kijitora@example.net", "554",
+	    "5.7.1", "requireptr", "failed" },
+	/* qmail: "my name was rejected" is about our HELO, not the
+	 * recipient's domain ("Invalid domain name") */
+	{ "messages/lhost-qmail-04.eml", 1, 0, "kijitora@example.net", "501",
+	    "5.0.0", "blocked", "failed" },
+	/* GMX "after RCPT command": a user unknown stays one with 5.2.1 */
+	{ "messages/lhost-gmx-03.eml", 2, 0, "mikeneko@example.co.jp", "",
+	    "5.2.1", "userunknown", "failed" },
+	/* SES: "554 4.4.7 Message expired … <421 4.4.2 Connection timed
+	 * out>": the inner reply agrees with its status */
+	{ "messages/lhost-amazonses-17.eml", 1, 0, "kijitora@example.com",
+	    "421", "4.4.2", "expired", "failed" },
+	/* Action before Final-Recipient, then Original-Recipient: one */
+	{ "messages/rfc3464-43.eml", 1, 0, "jp1rb6cm3@mozmail.com", "451",
+	    "4.3.0", NULL, "failed" },
+	/* Apple Mail's automatic unsubscribe request: feedback */
+	{ "messages/arf-26.eml", 1, 0, "example@icloud.com", "", "",
+	    "feedback", "delivered" },
 	/* the same Postfix bounce with CRLF and with CR line ends */
 	{ "messages/dos/lhost-postfix-01.eml", 1, 0,
 	    "r@p351355.pool.example.ne.jp", "", "5.1.1", "mailererror",
@@ -202,6 +256,26 @@ START_TEST(transcript_phase)
 	load("messages/synth-courier.eml");
 	ck_assert_int_eq(rs.v[0].phase, FINDINGS_PHASE_RCPT);
 	ck_assert_uint_eq(rs.v[0].line, 20);
+}
+END_TEST
+
+/* The step a reply answered, from what each mailer writes: a Sendmail
+ * greeting, qmail's "my name was rejected", GMX's "after RCPT command",
+ * a Sendmail transcript's ">>> DATA" above a reply read whole. */
+START_TEST(reply_steps)
+{
+	load("messages/lhost-sendmail-16.eml");
+	load("messages/lhost-qmail-04.eml");
+	load("messages/lhost-gmx-03.eml");
+	load("messages/lhost-sendmail-58.eml");
+	ck_assert_uint_eq(rs.n, 5);
+	ck_assert_int_eq(rs.v[0].phase, FINDINGS_PHASE_CONNECT);
+	ck_assert_int_eq(rs.v[1].phase, FINDINGS_PHASE_EHLO);
+	ck_assert_int_eq(rs.v[2].phase, FINDINGS_PHASE_RCPT);
+	ck_assert_int_eq(rs.v[4].phase, FINDINGS_PHASE_DATA);
+	ck_assert_ptr_nonnull(strstr(rs.v[4].diagnostic,
+	    "domain's DMARC policy."));
+	ck_assert_ptr_nonnull(strstr(rs.v[4].diagnostic, "DMARC initiative."));
 }
 END_TEST
 
@@ -673,6 +747,7 @@ message_suite(void)
 	tcase_add_loop_test(tc, corpus_row, 0, sizeof rows / sizeof rows[0]);
 	tcase_add_test(tc, not_a_bounce);
 	tcase_add_test(tc, transcript_phase);
+	tcase_add_test(tc, reply_steps);
 	tcase_add_test(tc, line_ends_keep_lines);
 	tcase_add_test(tc, record_details);
 	tcase_add_test(tc, mbox_three);
