@@ -95,6 +95,7 @@ to_recset(struct record *r, void *arg)
 	struct record	*n = recset_add(rs);
 
 	*n = *r;
+	maillog_record_own(n);	/* the reader lends its records */
 	n->source = recset_intern(rs, r->source);
 }
 

@@ -32,12 +32,12 @@ int	input_load(const char *path, struct recset *rs, const struct kb *kb,
 	    struct diag *d);
 
 /*
- * Like input_load(), but hands each record to fn as soon as it is read
+ * Like input_load(), but lends each record to fn as soon as it is read
  * instead of keeping them all: a mail log of any size is read in bounded
- * memory.  fn takes over the record's fields (it keeps them or frees them
- * with record_release()); r->source is valid only during the call.
- * Records of other inputs come once their file is read.  Returns 0, or
- * -1 if the path could not be read at all.
+ * memory.  The record is valid only during the call; fn copies what it
+ * keeps (maillog_record_own() copies a record's strings).  Records of
+ * other inputs come once their file is read.  Returns 0, or -1 if the
+ * path could not be read at all.
  */
 int	input_each(const char *path, const struct kb *kb,
 	    void (*fn)(struct record *r, void *arg), void *arg,

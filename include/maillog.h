@@ -168,9 +168,10 @@ struct maillog_span maillog_unangle(struct maillog_span sp);
  */
 int	maillog_sniff(const char *buf, size_t len);
 
-/* Where records go.  record() takes over the fields of *r: it keeps them
- * (e.g. *recset_add(rs) = *r) or frees them with record_release(); *r
- * itself belongs to the reader. */
+/* Where records go.  The record handed to record() is lent: its fields
+ * are valid only during the call, and a sink that keeps it copies it
+ * (maillog_record_own()).  Most records are counted or printed and
+ * dropped, so nothing is allocated for them. */
 struct maillog_sink {
 	void	(*record)(struct record *r, void *arg);
 	void	 *arg;
@@ -228,9 +229,9 @@ void	maillog_journey_free(struct maillog_journey *j);
  * the allocation; the record is valid while it lives.
  */
 char	*maillog_record_pack(struct record *r);
-/* Gives a packed record allocations of its own (for record_release())
- * and frees the pack. */
-void	maillog_record_unpack(struct record *r, char *pack);
+/* Gives a lent (or packed) record copies of its own of every string and
+ * array (but source), for record_release(). */
+void	maillog_record_own(struct record *r);
 
 /* ------------------------------------------------------------ diagnosis */
 
@@ -253,7 +254,9 @@ void	maillog_cache_diagnose(struct maillog_cache *c, struct record *r);
  * For a record from the joiner, whose texts are as the log wrote them:
  * unfolds r->diagnostic and each attempt's (multi-line replies), sets
  * each attempt's reply and status (the codes its own text carries), and
- * diagnoses r as maillog_cache_diagnose() does.
+ * diagnoses r as maillog_cache_diagnose() does.  The unfolded texts
+ * replace r's pointers without freeing them: they live in c until the
+ * next call (r is lent, as the joiner's records are).
  */
 void	maillog_cache_record(struct maillog_cache *c, struct record *r);
 /*

@@ -26,8 +26,7 @@
 struct summary;
 
 struct summary	*summary_new(void);
-/* Folds r in; takes over its fields (kept or freed).  r->source need only
- * be valid during the call. */
+/* Folds the lent record r in (a copy is kept if the summary needs it). */
 void		 summary_add(struct summary *s, struct record *r);
 /*
  * Builds the tree of every failure added into t, and into rs (empty,

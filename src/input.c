@@ -20,7 +20,7 @@
 #include "source.h"
 #include "xalloc.h"
 
-/* Records from the mail-log reader go into the caller's set. */
+/* Records from the mail-log reader (lent) go into the caller's set. */
 static void
 to_recset(struct record *r, void *arg)
 {
@@ -28,6 +28,7 @@ to_recset(struct record *r, void *arg)
 	struct record	*n = recset_add(rs);
 
 	*n = *r;
+	maillog_record_own(n);
 	n->source = recset_intern(rs, r->source);
 }
 
@@ -196,8 +197,7 @@ load_dir(const char *path, struct recset *rs, const struct kb *kb,
 	return 0;
 }
 
-/* Hands the records of rs to fn, which takes their fields, and empties
- * rs. */
+/* Lends the records of rs to fn, one at a time, then frees them. */
 static void
 hand_out(struct recset *rs, void (*fn)(struct record *, void *), void *arg)
 {
@@ -205,7 +205,6 @@ hand_out(struct recset *rs, void (*fn)(struct record *, void *), void *arg)
 
 	for (i = 0; i < rs->n; i++)
 		fn(&rs->v[i], arg);
-	rs->n = 0;
 	recset_release(rs);
 }
 

@@ -555,7 +555,7 @@ str_own(char **fields[], size_t n)
 }
 
 void
-maillog_record_unpack(struct record *r, char *pack)
+maillog_record_own(struct record *r)
 {
 	char			**rs[] = { RECORD_STRINGS(r) }, **as[3];
 	struct record_attempt	 *a;
@@ -567,7 +567,8 @@ maillog_record_unpack(struct record *r, char *pack)
 		v = xreallocarray(NULL, r->nattempts, sizeof *r->attempts);
 		memcpy(v, r->attempts, r->nattempts * sizeof *r->attempts);
 		r->attempts = v;
-	}
+	} else
+		r->attempts = NULL;
 	for (i = 0; i < r->nattempts; i++) {
 		a = &r->attempts[i];
 		as[0] = &a->time, as[1] = &a->action, as[2] = &a->diagnostic;
@@ -577,8 +578,8 @@ maillog_record_unpack(struct record *r, char *pack)
 		v = xreallocarray(NULL, r->nlines, sizeof *r->lines);
 		memcpy(v, r->lines, r->nlines * sizeof *r->lines);
 		r->lines = v;
-	}
-	free(pack);
+	} else
+		r->lines = NULL;
 }
 
 /* ------------------------------------------------ the diagnosis thread */
@@ -621,13 +622,11 @@ diagnose_batch(struct run *ru, struct batch *b)
 	size_t	i;
 
 	for (i = 0; i < b->n; i++) {
-		if (ru->abandon) {
-			free(b->pack[i]);
-			continue;
+		if (!ru->abandon) {
+			maillog_cache_record(ru->cache, &b->v[i]);
+			ru->sink->record(&b->v[i], ru->sink->arg);
 		}
-		maillog_record_unpack(&b->v[i], b->pack[i]);
-		maillog_cache_record(ru->cache, &b->v[i]);
-		ru->sink->record(&b->v[i], ru->sink->arg);
+		free(b->pack[i]);
 	}
 	b->n = 0;
 }

@@ -262,6 +262,8 @@ struct maillog_cache {
 	size_t			 cap, count;
 	char			*kbuf;		/* the key being built */
 	size_t			 kcap;
+	char			*arena;		/* maillog_cache_record() */
+	size_t			 acap, aused;
 	int			 off;	/* BOUNCEDOC_DIAG_CACHE=off */
 	struct maillog_cache_stats st;
 };
@@ -432,6 +434,7 @@ maillog_cache_free(struct maillog_cache *c)
 	free(c->texts);
 	free(c->tab);
 	free(c->kbuf);
+	free(c->arena);
 	free(c);
 }
 
@@ -608,21 +611,44 @@ maillog_cache_diagnose(struct maillog_cache *c, struct record *r)
 	free(masked);
 }
 
+/* Space for the texts of the record being done: reset per record. */
+static char *
+arena_put(struct maillog_cache *c, const char *s, size_t n)
+{
+	char	*p = c->arena + c->aused;
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	c->aused += n + 1;
+	return p;
+}
+
 void
 maillog_cache_record(struct maillog_cache *c, struct record *r)
 {
 	struct record_attempt	*a;
 	struct findings		 f;
 	const struct text	*t;
-	size_t			 i;
+	size_t			 i, need = 1;
 
+	/* unfolding never lengthens a text: the raw sizes are enough */
+	for (i = 0; i < r->nattempts; i++)
+		if (r->attempts[i].diagnostic != NULL)
+			need += strlen(r->attempts[i].diagnostic) + 1;
+	if (r->diagnostic != NULL)
+		need += strlen(r->diagnostic) + 1;
+	if (need > c->acap) {
+		free(c->arena);
+		c->acap = need * 2;
+		c->arena = xmalloc(c->acap);
+	}
+	c->aused = 0;
 	for (i = 0; i < r->nattempts; i++) {
 		a = &r->attempts[i];
 		if (a->diagnostic == NULL)
 			continue;
 		t = text_of(c, a->diagnostic, strlen(a->diagnostic));
-		free(a->diagnostic);
-		a->diagnostic = xstrndup(t->unfolded, t->ulen);
+		a->diagnostic = arena_put(c, t->unfolded, t->ulen);
 		if (t->reply != 0)
 			reply_str(a->reply, t->reply);
 		memcpy(a->status, t->status, sizeof a->status);
@@ -634,8 +660,7 @@ maillog_cache_record(struct maillog_cache *c, struct record *r)
 		return;
 	}
 	t = text_of(c, r->diagnostic, strlen(r->diagnostic));
-	free(r->diagnostic);
-	r->diagnostic = xstrndup(t->unfolded, t->ulen);
+	r->diagnostic = arena_put(c, t->unfolded, t->ulen);
 	text_findings(t, &r->findings);
 	codes(r, &f);
 	lookup(c, t->unfolded, t->ulen, t->masked, t->mlen, &f,

@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,9 @@
 #define OPEN_MAX	((size_t)1 << 16)	/* queue ids kept idle */
 #define NOTES_MAX	8
 #define CONTEXT_MAX	4096			/* bytes of copied lines */
+#define ENDED_MAX	64	/* ended journeys waiting for "removed" */
+#define ATTEMPTS_MAX	100	/* kept per journey: the first and last */
+#define ATTEMPTS_FIRST	10
 
 struct attempt {
 	enum maillog_status	 st;
@@ -47,6 +51,9 @@ struct attempt {
 
 struct jr {
 	struct jr		*next;
+	struct mq		*m;		/* its queue id */
+	uint64_t		 hash;		/* in the open table */
+	size_t			 dropped;	/* attempts left out */
 	char			*rcpt;
 	char			*orig;
 	char			*relay;
@@ -80,7 +87,14 @@ struct mq {
 	struct ref		 notes[NOTES_MAX];
 	size_t			 nnotes;
 	struct jr		*journeys;
+	size_t			 nended;	/* of journeys */
 	unsigned long		 last;		/* line last seen */
+};
+
+/* The open journeys by queue id and recipient (open addressing). */
+struct open_slot {
+	uint64_t		 hash;
+	struct jr		*r;
 };
 
 struct maillog_journey {
@@ -90,6 +104,8 @@ struct maillog_journey {
 	struct mq		**tab;		/* open addressing */
 	size_t			 cap, count, limit;
 	struct mq		*pool;		/* freed, for reuse */
+	struct open_slot	*open;
+	size_t			 opencap, nopen;
 	/* what the records handed out borrow */
 	struct record_attempt	*att;
 	size_t			 attcap;
@@ -99,6 +115,7 @@ struct maillog_journey {
 	size_t			 scratchcap;
 	char			 host[256];
 	char			 ctx[CONTEXT_MAX + 1];
+	char			 note[128];
 };
 
 static uint64_t
@@ -232,6 +249,94 @@ unslot(struct maillog_journey *j, size_t i)
 	}
 }
 
+/* ------------------------------------------------------ open journeys */
+
+static uint64_t
+open_hash(const struct mq *m, struct maillog_span rcpt)
+{
+	uint64_t	h = m->hash * 0x9e3779b97f4a7c15ULL;
+
+	return h ^ (rcpt.p != NULL ? hash_bytes(rcpt.p, rcpt.n) : 0);
+}
+
+static void
+open_grow(struct maillog_journey *j)
+{
+	struct open_slot	*old = j->open;
+	size_t			 oldcap = j->opencap, i, k;
+
+	j->opencap = oldcap ? oldcap * 2 : 256;
+	j->open = xcalloc(j->opencap, sizeof *j->open);
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].r == NULL)
+			continue;
+		for (k = (size_t)old[i].hash & (j->opencap - 1);
+		    j->open[k].r != NULL; k = (k + 1) & (j->opencap - 1))
+			continue;
+		j->open[k] = old[i];
+	}
+	free(old);
+}
+
+/* The open journey of rcpt in m, or NULL. */
+static struct jr *
+open_find(struct maillog_journey *j, struct mq *m, struct maillog_span rcpt)
+{
+	uint64_t	 h = open_hash(m, rcpt);
+	size_t		 i;
+	struct jr	*r;
+
+	if (j->opencap == 0)
+		return NULL;
+	for (i = (size_t)h & (j->opencap - 1); (r = j->open[i].r) != NULL;
+	    i = (i + 1) & (j->opencap - 1))
+		if (j->open[i].hash == h && r->m == m && (rcpt.p == NULL ?
+		    r->rcpt == NULL : span_eq(rcpt, r->rcpt)))
+			return r;
+	return NULL;
+}
+
+static void
+open_add(struct maillog_journey *j, struct jr *r, struct maillog_span rcpt)
+{
+	size_t	i;
+
+	if ((j->nopen + 1) * 2 > j->opencap)
+		open_grow(j);
+	r->hash = open_hash(r->m, rcpt);
+	for (i = (size_t)r->hash & (j->opencap - 1); j->open[i].r != NULL;
+	    i = (i + 1) & (j->opencap - 1))
+		continue;
+	j->open[i].hash = r->hash;
+	j->open[i].r = r;
+	j->nopen++;
+}
+
+/* Takes r out of the open table (backward-shift deletion). */
+static void
+open_del(struct maillog_journey *j, struct jr *r)
+{
+	size_t	i, k, home;
+
+	for (i = (size_t)r->hash & (j->opencap - 1); j->open[i].r != r;
+	    i = (i + 1) & (j->opencap - 1))
+		if (j->open[i].r == NULL)
+			return;
+	j->open[i].r = NULL;
+	j->nopen--;
+	for (k = i;;) {
+		k = (k + 1) & (j->opencap - 1);
+		if (j->open[k].r == NULL)
+			return;
+		home = (size_t)j->open[k].hash & (j->opencap - 1);
+		if (i <= k ? (home <= i || home > k) : (home <= i && home > k)) {
+			j->open[i] = j->open[k];
+			j->open[k].r = NULL;
+			i = k;
+		}
+	}
+}
+
 /* ---------------------------------------------------------- freeing */
 
 static void
@@ -243,10 +348,12 @@ attempt_free(struct attempt *a)
 }
 
 static void
-jr_free(struct jr *r)
+jr_free(struct maillog_journey *j, struct jr *r)
 {
 	size_t	i;
 
+	if (r->final == MAILLOG_ST_NONE)
+		open_del(j, r);
 	for (i = 0; i < r->n; i++)
 		attempt_free(&r->v[i]);
 	free(r->v);
@@ -266,7 +373,7 @@ mq_free(struct maillog_journey *j, struct mq *m)
 
 	while ((r = m->journeys) != NULL) {
 		m->journeys = r->next;
-		jr_free(r);
+		jr_free(j, r);
 	}
 	for (i = 0; i < m->nnotes; i++)
 		free(m->notes[i].copy);
@@ -441,6 +548,12 @@ emit(struct maillog_journey *j, struct mq *m, struct jr *jr)
 	r.relay = jr->relay;
 	r.delays = jr->delays;
 	r.remote_host = relay_host(r.relay, j->host, sizeof j->host);
+	if (jr->dropped > 0) {
+		snprintf(j->note, sizeof j->note, "%zu attempts between the "
+		    "first %d and the last %d are left out", jr->dropped,
+		    ATTEMPTS_FIRST, ATTEMPTS_MAX - ATTEMPTS_FIRST);
+		r.note = j->note;
+	}
 	r.sender = m->sender.p;
 	r.message_id = m->msgid.p;
 	r.queue_id = m->qid;
@@ -522,7 +635,7 @@ done(struct maillog_journey *j, size_t slot)
 	while ((r = rev) != NULL) {
 		rev = r->next;
 		emit(j, m, r);
-		jr_free(r);
+		jr_free(j, r);
 	}
 	mq_free(j, m);
 }
@@ -550,20 +663,20 @@ set_str(char **dst, struct maillog_span sp)
 	*dst = span_dup(sp);
 }
 
-/* The journey of rcpt in m (matching the original address too, as Exim
- * writes "=> user <user@example.org>" for a local delivery). */
+/* The open journey of rcpt in m (matching the original address too, as
+ * Exim writes "=> user <user@example.org>" for a local delivery). */
 static struct jr *
-journey_of(struct mq *m, struct maillog_span rcpt, struct maillog_span orig)
+journey_of(struct maillog_journey *j, struct mq *m, struct maillog_span rcpt,
+    struct maillog_span orig)
 {
 	struct jr	*r;
 
-	for (r = m->journeys; r != NULL; r = r->next)
-		if (r->final == MAILLOG_ST_NONE && (span_eq(rcpt, r->rcpt) ||
-		    span_eq(orig, r->rcpt) || (rcpt.p == NULL &&
-		    r->rcpt == NULL)))
-			return r;
-	return NULL;
+	if ((r = open_find(j, m, rcpt)) == NULL && orig.p != NULL)
+		r = open_find(j, m, orig);
+	return r;
 }
+
+static void	settle(struct maillog_journey *j, struct mq *m);
 
 static void
 add_attempt(struct maillog_journey *j, struct jr *r,
@@ -572,6 +685,14 @@ add_attempt(struct maillog_journey *j, struct jr *r,
 {
 	struct attempt	*a;
 
+	if (r->n == ATTEMPTS_MAX) {
+		/* keep the first and the latest: drop the oldest of these */
+		attempt_free(&r->v[ATTEMPTS_FIRST]);
+		memmove(&r->v[ATTEMPTS_FIRST], &r->v[ATTEMPTS_FIRST + 1],
+		    (r->n - ATTEMPTS_FIRST - 1) * sizeof *r->v);
+		r->n--;
+		r->dropped++;
+	}
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 2;
 		r->v = xreallocarray(r->v, r->cap, sizeof *r->v);
@@ -588,19 +709,25 @@ add_attempt(struct maillog_journey *j, struct jr *r,
 	    p, n });
 	if (l->dsn.p != NULL && l->dsn.n < sizeof a->dsn)
 		memcpy(a->dsn, l->dsn.p, l->dsn.n);
-	if (l->status != MAILLOG_DEFERRED)
-		r->final = l->status;
 	set_str(&r->relay, l->relay);
 	set_str(&r->delays, l->delays);
+	if (l->status == MAILLOG_DEFERRED)
+		return;
+	/* ended: it waits for its queue file's end, a few at most */
+	open_del(j, r);
+	r->final = l->status;
+	if (++r->m->nended > ENDED_MAX)
+		settle(j, r->m);
 }
 
 /* Hands out the journeys of m that have ended (Sendmail: no "removed"
- * will come). */
+ * will come; or too many are waiting for it). */
 static void
 settle(struct maillog_journey *j, struct mq *m)
 {
 	struct jr	**pp = &m->journeys, *r, *ended = NULL;
 
+	m->nended = 0;
 	while ((r = *pp) != NULL) {
 		if (r->final == MAILLOG_ST_NONE) {
 			pp = &r->next;
@@ -613,7 +740,7 @@ settle(struct maillog_journey *j, struct mq *m)
 	while ((r = ended) != NULL) {
 		ended = r->next;
 		emit(j, m, r);
-		jr_free(r);
+		jr_free(j, r);
 	}
 }
 
@@ -625,14 +752,16 @@ deliver_one(struct maillog_journey *j, struct mq *m,
 {
 	struct jr	*r;
 
-	if ((r = journey_of(m, rcpt, l->orig_recipient)) == NULL) {
+	if ((r = journey_of(j, m, rcpt, l->orig_recipient)) == NULL) {
 		if (l->status == MAILLOG_SENT)
 			return;
 		r = xcalloc(1, sizeof *r);
+		r->m = m;
 		r->rcpt = span_dup(rcpt);
 		r->orig = span_dup(l->orig_recipient);
 		r->next = m->journeys;
 		m->journeys = r;
+		open_add(j, r, rcpt);
 	}
 	add_attempt(j, r, l, lineno, off, p, n);
 }
@@ -673,17 +802,22 @@ expired(struct maillog_journey *j, const struct maillog_line *l,
     unsigned long lineno, off_t off, const char *p, size_t n)
 {
 	struct mq		*m = get(j, l->queue_id);
-	struct jr		*r;
+	struct jr		*r, **open = NULL;
 	struct maillog_span	 none = { NULL, 0 };
-	int			 any = 0;
+	size_t			 k = 0, i;
 
 	istr_set(&m->sender, l->sender);
+	/* each open journey ends (ending may hand out and free ended ones,
+	 * so they are taken first) */
 	for (r = m->journeys; r != NULL; r = r->next)
 		if (r->final == MAILLOG_ST_NONE) {
-			add_attempt(j, r, l, lineno, off, p, n);
-			any = 1;
+			open = xreallocarray(open, k + 1, sizeof *open);
+			open[k++] = r;
 		}
-	if (!any)	/* its deferrals were before the log began */
+	for (i = 0; i < k; i++)
+		add_attempt(j, open[i], l, lineno, off, p, n);
+	free(open);
+	if (k == 0)	/* its deferrals were before the log began */
 		deliver_one(j, m, l, none, lineno, off, p, n);
 }
 
@@ -818,6 +952,7 @@ maillog_journey_free(struct maillog_journey *j)
 	free(j->att);
 	free(j->lines);
 	free(j->scratch);
+	free(j->open);
 	free(j->tab);
 	free(j);
 }

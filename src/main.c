@@ -426,13 +426,10 @@ stream_record(struct record *r, void *arg)
 		else
 			st->permanent++;
 	}
-	if (st->sum != NULL) {
+	if (st->sum != NULL)
 		summary_add(st->sum, r);
-		return;
-	}
-	if (st->o->all || group_is_failure(r))
+	else if (st->o->all || group_is_failure(r))
 		view_json_record(stdout, r);
-	record_release(r);
 }
 
 static int

@@ -28,6 +28,7 @@
 
 #include "group.h"
 #include "kb.h"
+#include "maillog.h"
 #include "record.h"
 #include "summary.h"
 #include "xalloc.h"
@@ -53,6 +54,8 @@ struct summary {
 	size_t		 cap, count;
 	size_t		 seq;
 	struct recset	 names;		/* interned sources */
+	char		*key;		/* cell_key() */
+	size_t		 keycap;
 };
 
 struct summary *
@@ -76,41 +79,40 @@ hash_str(const char *p)
 	return h;
 }
 
-/* As group.c: "Bob@AOL.example>" gives "aol.example"; no '@' gives "".
- * Caller frees. */
-static char *
-domain_of(const char *rcpt)
-{
-	const char	*at;
-	size_t		 n, i;
-	char		*d;
-
-	if (rcpt == NULL || (at = strrchr(rcpt, '@')) == NULL)
-		return xstrdup("");
-	at++;
-	n = strcspn(at, "> \t;,)");
-	while (n > 0 && at[n - 1] == '.')
-		n--;
-	d = xstrndup(at, n);
-	for (i = 0; i < n; i++)
-		d[i] = (char)tolower((unsigned char)d[i]);
-	return d;
-}
-
-/* The cell key of r: reason, codes, domain, article and class. */
-static char *
-cell_key(const struct record *r)
+/*
+ * The cell key of r into s->key: reason, codes, domain, article and
+ * class, as group.c makes them (the domain: "Bob@AOL.example>" gives
+ * "aol.example", no '@' gives "").
+ */
+static const char *
+cell_key(struct summary *s, const struct record *r)
 {
 	const struct kb_article	*a = r->diagnosis.narticles > 0 ?
 				    r->diagnosis.articles[0] : NULL;
-	char			*dom = domain_of(r->recipient), *key;
+	const char		*reason = r->diagnosis.reason ?
+				    r->diagnosis.reason : "undefined";
+	const char		*at = NULL;
+	size_t			 n = 0, need, k, i;
 
-	key = xasprintf("%s\037%s%s%s\037%s\037%p\037%d",
-	    r->diagnosis.reason ? r->diagnosis.reason : "undefined",
-	    r->reply, r->reply[0] && r->status[0] ? " " : "", r->status, dom,
-	    (const void *)a, r->diagnosis.temporary);
-	free(dom);
-	return key;
+	if (r->recipient != NULL && (at = strrchr(r->recipient, '@')) != NULL) {
+		at++;
+		n = strcspn(at, "> \t;,)");
+		while (n > 0 && at[n - 1] == '.')
+			n--;
+	}
+	need = strlen(reason) + n + 64;
+	if (need > s->keycap) {
+		free(s->key);
+		s->keycap = need * 2;
+		s->key = xmalloc(s->keycap);
+	}
+	k = (size_t)snprintf(s->key, s->keycap, "%s\037%s%s%s\037", reason,
+	    r->reply, r->reply[0] && r->status[0] ? " " : "", r->status);
+	for (i = 0; i < n; i++)
+		s->key[k++] = (char)tolower((unsigned char)at[i]);
+	snprintf(s->key + k, s->keycap - k, "\037%p\037%d", (const void *)a,
+	    r->diagnosis.temporary);
+	return s->key;
 }
 
 static struct cell *
@@ -147,13 +149,14 @@ unref(struct kept *k)
 	}
 }
 
-/* Moves r into a kept record (taking its fields). */
+/* A copy of the lent record r, kept. */
 static struct kept *
-keep(struct summary *s, struct record *r, size_t seq)
+keep(struct summary *s, const struct record *r, size_t seq)
 {
 	struct kept	*k = xcalloc(1, sizeof *k);
 
 	k->r = *r;
+	maillog_record_own(&k->r);
 	k->r.source = recset_intern(&s->names, r->source);
 	k->seq = seq;
 	return k;
@@ -165,35 +168,30 @@ summary_add(struct summary *s, struct record *r)
 	struct group_time	 t;
 	struct cell		*c;
 	struct kept		*k = NULL;
-	char			*key;
+	const char		*key;
 	uint64_t		 h;
 	size_t			 seq = s->seq++;
 	int			 timed, first, early, late;
 
-	if (!group_is_failure(r)) {
-		record_release(r);
+	if (!group_is_failure(r))
 		return;
-	}
-	key = cell_key(r);
+	key = cell_key(s, r);
 	h = hash_str(key);
 	if ((c = slot(s, key, h))->key == NULL) {
-		c->key = key;
+		c->key = xstrdup(key);
 		c->hash = h;
 		if (++s->count * 2 > s->cap) {
 			grow(s);	/* c moves */
 			c = slot(s, key, h);
 		}
-	} else
-		free(key);
+	}
 	c->count++;
 	timed = group_time_parse(r->time, &t) == 0;
 	first = c->first == NULL;
 	early = timed && (c->early == NULL || t.key < c->etkey);
 	late = timed && (c->late == NULL || t.key >= c->ltkey);
-	if (!first && !early && !late) {
-		record_release(r);
+	if (!first && !early && !late)
 		return;
-	}
 	k = keep(s, r, seq);
 	if (first) {
 		c->first = k;
@@ -382,6 +380,7 @@ summary_free(struct summary *s)
 		free(s->tab[i].key);
 	}
 	free(s->tab);
+	free(s->key);
 	recset_release(&s->names);
 	free(s);
 }

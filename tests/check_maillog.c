@@ -399,8 +399,10 @@ collect(struct record *r, void *arg)
 
 	ck_assert_uint_lt(g->n, 16);
 	g->v[g->n] = *r;
+	/* as the reader does: packed, then copied out of the pack */
 	pack = maillog_record_pack(&g->v[g->n]);
-	maillog_record_unpack(&g->v[g->n], pack);
+	maillog_record_own(&g->v[g->n]);
+	free(pack);
 	g->n++;
 }
 
@@ -431,6 +433,21 @@ release(struct got *g)
 {
 	while (g->n > 0)
 		record_release(&g->v[--g->n]);
+}
+
+/* Counts the records of test_journey_repeats and keeps the last note. */
+static void
+count_record(struct record *r, void *arg)
+{
+	struct {
+		size_t	records, attempts;
+		char	note[128];
+	}	*c = arg;
+
+	c->records++;
+	c->attempts += r->nattempts;
+	if (r->note != NULL)
+		snprintf(c->note, sizeof c->note, "%s", r->note);
 }
 
 #define PFX	"Mar  2 00:0"
@@ -601,6 +618,44 @@ START_TEST(test_journey_exim_sendmail)
 }
 END_TEST
 
+/* One line a thousand times: a record per bounce, handed out as they
+ * pile up (no "removed" comes); one journey keeps its first and latest
+ * deferrals and says how many it left out. */
+START_TEST(test_journey_repeats)
+{
+	static const char	bounced[] = "Mar  2 00:00:07 mx1 postfix/smtp[1]: "
+	    "4B1A2C3D4E: to=<bob@example.org>, relay=none, delay=1, "
+	    "delays=0/0/1/0, dsn=5.1.1, status=bounced (550 5.1.1 unknown)";
+	static const char	deferred[] = "Mar  2 00:00:08 mx1 "
+	    "postfix/smtp[1]: 5B1A2C3D4E: to=<eve@example.org>, relay=none, "
+	    "delay=1, delays=0/0/1/0, dsn=4.4.1, status=deferred (connect to "
+	    "mx[192.0.2.1]:25: Connection refused)";
+	struct count {
+		size_t	records, attempts;
+		char	note[128];
+	}			 c;
+	struct maillog_sink	 sink;
+	struct maillog_journey	*j;
+	struct maillog_line	 l;
+	unsigned long		 n;
+
+	memset(&c, 0, sizeof c);
+	sink.record = count_record;
+	sink.arg = &c;
+	j = maillog_journey_new("rep.log", 1, &sink);
+	for (n = 1; n <= 2000; n++) {
+		maillog_parse_line(n % 2 ? bounced : deferred, n % 2 ?
+		    sizeof bounced - 1 : sizeof deferred - 1, &l);
+		maillog_journey_feed(j, &l, n, 0, "", 0);
+	}
+	maillog_journey_finish(j);
+	ck_assert_uint_eq(c.records, 1001);
+	ck_assert_uint_eq(c.attempts, 1000 + 100);
+	ck_assert_str_eq(c.note, "900 attempts between the first 10 and the "
+	    "last 90 are left out");
+}
+END_TEST
+
 /* ----------------------------------------------------------- reading */
 
 static struct kb	*kb;
@@ -636,7 +691,8 @@ keep(struct record *r, void *arg)
 		a->v = realloc(a->v, a->cap * sizeof *a->v);
 		ck_assert_ptr_nonnull(a->v);
 	}
-	a->v[a->n++] = *r;
+	a->v[a->n] = *r;
+	maillog_record_own(&a->v[a->n++]);
 }
 
 static void
@@ -920,6 +976,7 @@ maillog_suite(void)
 	tcase_add_test(tc, test_journey_delayed);
 	tcase_add_test(tc, test_journey_bounced);
 	tcase_add_test(tc, test_journey_exim_sendmail);
+	tcase_add_test(tc, test_journey_repeats);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("reading");
 	tcase_add_checked_fixture(tc, kb_setup, kb_teardown);
