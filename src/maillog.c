@@ -509,12 +509,12 @@ str_move(char **fields[], size_t n, char **at)
 	}
 }
 
-char *
-maillog_record_pack(struct record *r)
+/* The bytes maillog_record_pack_into() needs for r. */
+static size_t
+pack_size(struct record *r)
 {
 	char			**rs[] = { RECORD_STRINGS(r) }, **as[3];
 	size_t			  size, i, nr = sizeof rs / sizeof rs[0];
-	char			 *pack, *at;
 	struct record_attempt	 *a;
 
 	size = r->nattempts * sizeof *r->attempts +
@@ -524,8 +524,19 @@ maillog_record_pack(struct record *r)
 		as[0] = &a->time, as[1] = &a->action, as[2] = &a->diagnostic;
 		size += str_size(as, 3);
 	}
-	/* arrays first: the allocation is aligned for them */
-	pack = at = xmalloc(size + 1);
+	/* round up: the next pack's arrays stay aligned */
+	return (size + 15) & ~(size_t)15;
+}
+
+/* Copies what r borrows to at (pack_size(r) bytes, aligned). */
+static void
+pack_into(struct record *r, char *at)
+{
+	char			**rs[] = { RECORD_STRINGS(r) }, **as[3];
+	size_t			  i, nr = sizeof rs / sizeof rs[0];
+	struct record_attempt	 *a;
+
+	/* arrays first: at is aligned for them */
 	if (r->nattempts > 0)	/* memcpy() from NULL is undefined */
 		memcpy(at, r->attempts, r->nattempts * sizeof *r->attempts);
 	r->attempts = r->nattempts ? (struct record_attempt *)(void *)at :
@@ -541,6 +552,14 @@ maillog_record_pack(struct record *r)
 		as[0] = &a->time, as[1] = &a->action, as[2] = &a->diagnostic;
 		str_move(as, 3, &at);
 	}
+}
+
+char *
+maillog_record_pack(struct record *r)
+{
+	char	*pack = xmalloc(pack_size(r) + 1);
+
+	pack_into(r, pack);
 	return pack;
 }
 
@@ -591,10 +610,13 @@ maillog_record_own(struct record *r)
  */
 struct batch {
 	struct record	 v[BATCH_RECORDS];
-	char		*pack[BATCH_RECORDS];	/* maillog_record_pack() */
+	char		*pack[BATCH_RECORDS];	/* too big for the arena */
 	size_t		 n;
+	char		*arena;			/* the records' packs */
+	size_t		 used;
 	struct batch	*next;
 };
+#define BATCH_ARENA	((size_t)256 << 10)
 
 struct run {
 	const struct maillog_sink *sink;	/* the caller's */
@@ -627,8 +649,10 @@ diagnose_batch(struct run *ru, struct batch *b)
 			ru->sink->record(&b->v[i], ru->sink->arg);
 		}
 		free(b->pack[i]);
+		b->pack[i] = NULL;
 	}
 	b->n = 0;
+	b->used = 0;
 }
 
 static void *
@@ -659,6 +683,15 @@ diagnoser(void *arg)
 	}
 }
 
+static struct batch *
+batch_new(void)
+{
+	struct batch	*b = xcalloc(1, sizeof *b);
+
+	b->arena = xmalloc(BATCH_ARENA);
+	return b;
+}
+
 /* Hands the batch being filled to the diagnosis (or diagnoses it here). */
 static void
 flush_batch(struct run *ru)
@@ -686,8 +719,9 @@ flush_batch(struct run *ru)
 	pthread_cond_signal(&ru->more);
 	pthread_mutex_unlock(&ru->lock);
 	if (ru->cur == NULL)
-		ru->cur = xcalloc(1, sizeof *ru->cur);
+		ru->cur = batch_new();
 	ru->cur->n = 0;
+	ru->cur->used = 0;
 }
 
 /* The joiner's sink: packs its records into batches. */
@@ -695,10 +729,21 @@ static void
 take_record(struct record *r, void *arg)
 {
 	struct run	*ru = arg;
+	struct batch	*b = ru->cur;
+	size_t		 size = pack_size(r);
 
-	ru->cur->v[ru->cur->n] = *r;
-	ru->cur->pack[ru->cur->n] = maillog_record_pack(&ru->cur->v[ru->cur->n]);
-	if (++ru->cur->n == BATCH_RECORDS)
+	if (b->used + size > BATCH_ARENA && b->n > 0) {
+		flush_batch(ru);
+		b = ru->cur;
+	}
+	b->v[b->n] = *r;
+	if (size > BATCH_ARENA)
+		b->pack[b->n] = maillog_record_pack(&b->v[b->n]);
+	else {
+		pack_into(&b->v[b->n], b->arena + b->used);
+		b->used += size;
+	}
+	if (++b->n == BATCH_RECORDS)
 		flush_batch(ru);
 }
 
@@ -740,11 +785,13 @@ finish_run(void *arg)
 	pthread_cond_destroy(&ru->room);
 	while ((b = ru->spare) != NULL) {
 		ru->spare = b->next;
+		free(b->arena);
 		free(b);
 	}
 	if (ru->cur != NULL) {
 		while (ru->cur->n > 0)
 			free(ru->cur->pack[--ru->cur->n]);
+		free(ru->cur->arena);
 		free(ru->cur);
 	}
 	maillog_cache_free(ru->cache);
@@ -870,7 +917,7 @@ maillog_read(struct source_stream *s, const char *name, const struct kb *kb,
 	ru.sink = sink;
 	ru.stream = s;
 	ru.cache = maillog_cache_new(kb);
-	ru.cur = xcalloc(1, sizeof *ru.cur);
+	ru.cur = batch_new();
 	pthread_mutex_init(&ru.lock, NULL);
 	pthread_cond_init(&ru.more, NULL);
 	pthread_cond_init(&ru.room, NULL);

@@ -171,10 +171,10 @@ address(const char *t, size_t len, size_t i, char *out, size_t *o)
 	return j - i;
 }
 
-char *
-maillog_cache_key(const char *t, size_t len, size_t *keylen)
+/* The masked form of t[0..len) into out (len + 8 bytes); its length. */
+static size_t
+mask_into(char *out, const char *t, size_t len)
 {
-	char	*out = xmalloc(len + 8);
 	size_t	 i = 0, o = 0, k, digits, hex;
 
 	while (i < len) {
@@ -207,8 +207,17 @@ maillog_cache_key(const char *t, size_t len, size_t *keylen)
 		i += k;
 	}
 	out[o] = '\0';
+	return o;
+}
+
+char *
+maillog_cache_key(const char *t, size_t len, size_t *keylen)
+{
+	char	*out = xmalloc(len + 8);
+	size_t	 n = mask_into(out, t, len);
+
 	if (keylen != NULL)
-		*keylen = o;
+		*keylen = n;
 	return out;
 }
 
@@ -231,6 +240,8 @@ struct text {
 	size_t			 ulen;
 	char			*masked;	/* maillog_cache_key(unfolded) */
 	size_t			 mlen;
+	char			*buf;		/* holds the three, reused */
+	size_t			 bufcap;
 	/* the findings of unfolded; spans[] only if nspans <= TEXT_SPANS */
 	int			 reply;
 	char			 status[12];
@@ -287,10 +298,8 @@ hash_bytes(const char *p, size_t n)
 static void
 text_release(struct text *t)
 {
-	free(t->raw);
-	free(t->unfolded);
-	free(t->masked);
-	t->raw = t->unfolded = t->masked = NULL;
+	free(t->buf);
+	memset(t, 0, sizeof *t);
 }
 
 /*
@@ -329,19 +338,32 @@ text_of(struct maillog_cache *c, const char *raw, size_t n)
 	struct text	*t = &c->texts[h & (TEXTS - 1)];
 	struct findings	 f;
 
+	char		*u = NULL;
+	size_t		 ulen = n;
+
 	if (t->raw != NULL && t->hash == h && t->rawlen == n &&
 	    memcmp(t->raw, raw, n) == 0)
 		return t;
-	text_release(t);
+	if (!unfolded_already(raw, n))
+		u = findings_unfold(raw, n, &ulen);
+	/* raw, unfolded and masked (at most 8 longer) in one buffer */
+	if (t->bufcap < n + 2 * ulen + 16) {
+		free(t->buf);
+		t->bufcap = n + 2 * ulen + 64;
+		t->buf = xmalloc(t->bufcap);
+	}
 	t->hash = h;
-	t->raw = xstrndup(raw, n);
+	t->raw = t->buf;
+	memcpy(t->raw, raw, n);
+	t->raw[n] = '\0';
 	t->rawlen = n;
-	if (unfolded_already(raw, n)) {
-		t->unfolded = xstrndup(raw, n);
-		t->ulen = n;
-	} else
-		t->unfolded = findings_unfold(raw, n, &t->ulen);
-	t->masked = maillog_cache_key(t->unfolded, t->ulen, &t->mlen);
+	t->unfolded = t->raw + n + 1;
+	memcpy(t->unfolded, u != NULL ? u : raw, ulen);
+	t->unfolded[ulen] = '\0';
+	t->ulen = ulen;
+	free(u);
+	t->masked = t->unfolded + t->ulen + 1;
+	t->mlen = mask_into(t->masked, t->unfolded, t->ulen);
 	findings_scan(t->unfolded, t->ulen, &f);
 	t->reply = f.reply;
 	memcpy(t->status, f.status, sizeof t->status);

@@ -81,6 +81,7 @@ struct mq {
 	uint64_t		 hash;
 	struct mq		*next_free;
 	char			 qid[32];
+	size_t			 qlen;
 	struct istr		 sender;
 	struct istr		 msgid;
 	struct ref		 sref, mref;	/* sender and message-id lines */
@@ -102,6 +103,7 @@ struct maillog_journey {
 	int			 seekable;
 	const struct maillog_sink *out;
 	struct mq		**tab;		/* open addressing */
+	uint64_t		 *hashes;	/* of tab[i], read first */
 	size_t			 cap, count, limit;
 	struct mq		*pool;		/* freed, for reuse */
 	struct open_slot	*open;
@@ -170,8 +172,9 @@ slot_of(const struct maillog_journey *j, struct maillog_span qid,
 {
 	size_t	i = (size_t)h & (j->cap - 1);
 
-	while (j->tab[i] != NULL && !(j->tab[i]->hash == h &&
-	    span_eq(qid, j->tab[i]->qid)))
+	while (j->tab[i] != NULL && !(j->hashes[i] == h &&
+	    j->tab[i]->qlen == qid.n && memcmp(j->tab[i]->qid, qid.p,
+	    qid.n) == 0))
 		i = (i + 1) & (j->cap - 1);
 	return i;
 }
@@ -180,19 +183,23 @@ static void
 grow(struct maillog_journey *j)
 {
 	struct mq	**old = j->tab;
+	uint64_t	 *oldh = j->hashes;
 	size_t		  oldcap = j->cap, i, k;
 
 	j->cap = oldcap ? oldcap * 2 : 1024;
 	j->tab = xcalloc(j->cap, sizeof *j->tab);
+	j->hashes = xcalloc(j->cap, sizeof *j->hashes);
 	for (i = 0; i < oldcap; i++) {
 		if (old[i] == NULL)
 			continue;
-		for (k = (size_t)old[i]->hash & (j->cap - 1); j->tab[k] != NULL;
+		for (k = (size_t)oldh[i] & (j->cap - 1); j->tab[k] != NULL;
 		    k = (k + 1) & (j->cap - 1))
 			continue;
 		j->tab[k] = old[i];
+		j->hashes[k] = oldh[i];
 	}
 	free(old);
+	free(oldh);
 }
 
 static struct mq *
@@ -219,9 +226,10 @@ get(struct maillog_journey *j, struct maillog_span qid)
 		} else
 			m = xcalloc(1, sizeof *m);
 		j->tab[i] = m;
+		j->hashes[i] = h;
 		m->hash = h;
-		memcpy(m->qid, qid.p, qid.n < sizeof m->qid ? qid.n :
-		    sizeof m->qid - 1);
+		m->qlen = qid.n < sizeof m->qid ? qid.n : sizeof m->qid - 1;
+		memcpy(m->qid, qid.p, m->qlen);
 		j->count++;
 	}
 	return m;
@@ -239,10 +247,11 @@ unslot(struct maillog_journey *j, size_t i)
 		k = (k + 1) & (j->cap - 1);
 		if (j->tab[k] == NULL)
 			return;
-		home = (size_t)j->tab[k]->hash & (j->cap - 1);
+		home = (size_t)j->hashes[k] & (j->cap - 1);
 		/* move it back unless its home lies in (i, k] */
 		if (i <= k ? (home <= i || home > k) : (home <= i && home > k)) {
 			j->tab[i] = j->tab[k];
+			j->hashes[i] = j->hashes[k];
 			j->tab[k] = NULL;
 			i = k;
 		}
@@ -954,5 +963,6 @@ maillog_journey_free(struct maillog_journey *j)
 	free(j->scratch);
 	free(j->open);
 	free(j->tab);
+	free(j->hashes);
 	free(j);
 }
