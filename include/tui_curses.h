@@ -16,6 +16,8 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif
 
+/* curses.h declares tigetstr() too; term.h is not included: its macros
+ * (lines, columns …) would clash with ordinary names. */
 #if defined(HAVE_NCURSESW_CURSES_H)
 #include <ncursesw/curses.h>
 #else

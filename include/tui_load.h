@@ -1,9 +1,10 @@
 /*
  * tui_load.h - read the inputs in a thread while the screen stays live.
  *
- * tui_load_start() starts one reader thread that calls input_load() on
- * each path in turn, into a recset of its own; after each path it hands
- * the records and messages over under a mutex.  The UI thread calls
+ * tui_load_start() starts one reader thread that reads each path in turn.
+ * A mail log's records are handed over one by one as the log reader
+ * completes them; other inputs' records, and the messages, after each
+ * path.  The hand-over is under a mutex.  The UI thread calls
  * tui_load_take() from its input loop (a few times a second) to move what
  * is ready into its own recset and struct diag, so the UI never reads
  * memory the reader is writing.  Only the reader thread diagnoses while
@@ -14,6 +15,7 @@
 #define BOUNCEDOC_TUI_LOAD_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "diag.h"
 #include "kb.h"
@@ -27,6 +29,9 @@ struct tui_load_progress {
 	size_t		 npaths;
 	size_t		 records;	/* handed over so far */
 	int		 failed;	/* a path could not be read */
+	off_t		 offset;	/* how far into the path (a log) */
+	off_t		 size;		/* its size, 0 if unknown (a pipe,
+					   gzip, not a log) */
 };
 
 /*

@@ -205,6 +205,19 @@ static void
 main_action(struct tui_state *st, enum tui_action a)
 {
 	switch (a) {
+	case TUI_ACT_SEARCH:
+		search_ask(st);
+		break;
+	case TUI_ACT_SEARCH_NEXT:
+	case TUI_ACT_SEARCH_PREV:
+		search_go(st, a == TUI_ACT_SEARCH_NEXT ? 1 : -1, 0);
+		break;
+	case TUI_ACT_FILTER:
+		filter_ask(st);
+		break;
+	case TUI_ACT_SUMMARY:
+		tui_summary_open(st);
+		break;
 	case TUI_ACT_NEXT_PANE:
 		st->focus = (enum tui_pane)((st->focus + 1) % TUI_PANE_COUNT);
 		break;
@@ -281,25 +294,6 @@ tui_keys_act(struct tui_state *st, enum tui_action a)
 		tui_summary_action(st, a);
 		return;
 	}
-	switch (a) {
-	case TUI_ACT_SEARCH:
-		search_ask(st);
-		break;
-	case TUI_ACT_SEARCH_NEXT:
-		search_go(st, 1, 0);
-		break;
-	case TUI_ACT_SEARCH_PREV:
-		search_go(st, -1, 0);
-		break;
-	case TUI_ACT_FILTER:
-		filter_ask(st);
-		break;
-	case TUI_ACT_SUMMARY:
-		tui_summary_open(st);
-		break;
-	default:
-		main_action(st, a);
-		break;
-	}
+	main_action(st, a);
 }
 

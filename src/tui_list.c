@@ -147,15 +147,17 @@ draw_empty(struct tui_state *st)
 void
 tui_list_draw(struct tui_state *st)
 {
-	int	x[NCOLS], cw[NCOLS], i;
-	size_t	row;
+	enum tui_role	head;
+	int		x[NCOLS], cw[NCOLS], i;
+	size_t		row;
 
 	layout(st->list_head.w, x, cw);
-	tui_draw_fill(st->list_head.y, st->list_head.x, st->list_head.w,
-	    TUI_ROLE_HEADER);
+	/* the column names show the focus, like the panes' titles */
+	head = st->focus == TUI_PANE_LIST ? TUI_ROLE_FOCUS : TUI_ROLE_HEADER;
+	tui_draw_fill(st->list_head.y, st->list_head.x, st->list_head.w, head);
 	for (i = 0; i < NCOLS; i++)
 		cell(st->list_head.y, st->list_head.x + x[i], cw[i],
-		    cols[i].name, TUI_ROLE_HEADER, cols[i].right);
+		    cols[i].name, head, cols[i].right);
 	for (i = 0; i < st->list.h; i++) {
 		row = st->top + (size_t)i;
 		if (row < st->model.nrows)

@@ -1,6 +1,12 @@
 /*
  * tui_load.c - the reader thread of the terminal UI (see tui_load.h).
  *
+ * Each path is read with input_each(), the same dispatch as the other
+ * views: a mail log's records reach the screen as soon as each journey
+ * is complete, and the offsets of their lines tell how far the scan is;
+ * the records of other inputs (a message, an mbox, a directory, plain
+ * text) come when that input has been read.
+ *
  * Ownership: the thread owns its private recset and diag while reading a
  * path; the "ready" recset and diag are shared and guarded by the mutex;
  * the UI owns what tui_load_take() gives it.  Records move by value (their
@@ -9,19 +15,21 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "diag.h"
 #include "input.h"
 #include "kb.h"
+#include "maillog.h"
 #include "record.h"
 #include "tui_load.h"
 #include "xalloc.h"
+
 
 struct tui_load {
 	pthread_t		 thread;
@@ -34,6 +42,8 @@ struct tui_load {
 	struct diag		 msgs;
 	size_t			 path;
 	size_t			 records;
+	off_t			 offset;	/* of the path being read */
+	off_t			 size;		/* of it; 0 if unknown */
 	int			 done;		/* read every path */
 	int			 exited;	/* finished or cancelled */
 	int			 failed;
@@ -70,6 +80,46 @@ move_msgs(struct diag *to, struct diag *from)
 	diag_init(from);
 }
 
+/*
+ * Each record as it is read (input_each() lends it): copied, then handed
+ * over at once.  A record's lines tell how far into its file the reader
+ * is.
+ */
+static void
+take_one(struct record *r, void *arg)
+{
+	struct tui_load	*l = arg;
+	struct record	 c = *r, *n;
+	off_t		 end = r->offset;
+
+	if (r->nlines > 0 && r->lines[r->nlines - 1].offset > end)
+		end = r->lines[r->nlines - 1].offset;
+	maillog_record_own(&c);
+	pthread_mutex_lock(&l->lock);
+	n = recset_add(&l->ready);
+	*n = c;
+	if (c.source != NULL)
+		n->source = recset_intern(&l->ready, c.source);
+	l->records++;
+	if (r->seekable && end > l->offset)
+		l->offset = end;
+	pthread_mutex_unlock(&l->lock);
+}
+
+/* Reads one path, records straight to the UI. */
+static int
+read_path(struct tui_load *l, const char *path, struct diag *d)
+{
+	struct stat	st;
+
+	pthread_mutex_lock(&l->lock);
+	l->offset = 0;
+	l->size = strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	    S_ISREG(st.st_mode) ? st.st_size : 0;
+	pthread_mutex_unlock(&l->lock);
+	return input_each(path, l->kb, take_one, l, d);
+}
+
 /* Runs when the reader ends, normally or cancelled. */
 static void
 reader_exit(void *arg)
@@ -85,23 +135,18 @@ static void *
 reader(void *arg)
 {
 	struct tui_load	*l = arg;
-	struct recset	 rs;
 	struct diag	 d;
-	size_t		 i, n;
+	size_t		 i;
 	int		 rc, old;
 
 	pthread_cleanup_push(reader_exit, l);
 	for (i = 0; i < l->npaths; i++) {
-		recset_init(&rs);
 		diag_init(&d);
-		rc = input_load(l->paths[i], &rs, l->kb, &d);
+		rc = read_path(l, l->paths[i], &d);
 		/* no cancellation while the shared state is half changed */
 		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 		pthread_mutex_lock(&l->lock);
-		n = rs.n;
-		tui_load_move(&l->ready, &rs);
 		move_msgs(&l->msgs, &d);
-		l->records += n;
 		l->failed |= rc == -1;
 		l->path = i + 1;
 		pthread_mutex_unlock(&l->lock);
@@ -166,6 +211,8 @@ tui_load_progress(struct tui_load *l, struct tui_load_progress *p)
 	p->npaths = l->npaths;
 	p->records = l->records;
 	p->failed = l->failed;
+	p->offset = l->offset;
+	p->size = l->size;
 	pthread_mutex_unlock(&l->lock);
 }
 

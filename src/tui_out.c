@@ -26,8 +26,6 @@
 #include "view_tui.h"
 #include "xalloc.h"
 
-#include <term.h>
-
 /* Terminals known to take OSC 52 even where terminfo does not say so. */
 static const char *const osc52_terms[] = {
 	"xterm", "tmux", "alacritty", "foot", "kitty", "wezterm", "contour",
@@ -46,7 +44,7 @@ tui_out_osc52(void)
 		return 0;
 	if (e != NULL && strcmp(e, "osc52") == 0)
 		return 1;
-	ms = tigetstr((char *)"Ms");
+	ms = tigetstr("Ms");
 	if (ms != NULL && ms != (char *)-1)
 		return 1;
 	if (getenv("TMUX") != NULL)

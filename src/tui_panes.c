@@ -16,7 +16,9 @@
 
 #include "findings.h"
 #include "kb.h"
+#include "diag.h"
 #include "record.h"
+#include "source.h"
 #include "tui_curses.h"
 #include "tui_doc.h"
 #include "tui_draw.h"
@@ -26,6 +28,7 @@
 
 #define NONE		((size_t)-1)
 #define GROUP_SHOWN	20	/* alike records listed by place */
+#define LINE_SHOWN	(64 * 1024)	/* bytes of a log line read again */
 #define FIELD_WIDTH	13
 
 /* ---------------------------------------------------------- source */
@@ -138,6 +141,41 @@ source_text(struct tui_doc *d, const struct record *r, const char *diag)
 	}
 }
 
+/* The journey's lines, read again from the file by offset. */
+static void
+source_lines(struct tui_doc *d, const struct record *r, const char *diag)
+{
+	const struct record_line	*l;
+	struct findings			 f;
+	struct diag			 dd;
+	char				*text;
+	size_t				 i, len, got;
+
+	heading(d, "Log lines:");
+	for (i = 0; i < r->nlines; i++) {
+		l = &r->lines[i];
+		len = l->length > LINE_SHOWN ? LINE_SHOWN : l->length;
+		diag_init(&dd);
+		text = source_reread(r->source, l->offset, len, &got, &dd);
+		tui_doc_para(d, 2, 10);
+		tui_doc_printf(d, TUI_ROLE_DIM, "%7lu ", l->line);
+		if (text == NULL)
+			tui_doc_printf(d, TUI_ROLE_DIM, "(cannot be read again: "
+			    "%s)", dd.n > 0 ? dd.msg[0] : "?");
+		else {
+			findings_scan(text, got, &f);
+			tui_doc_add_codes(d, text, got, &f, l->line == r->line ||
+			    is_diag_line(r, text, got, &f, diag) ?
+			    TUI_ROLE_DIAG : TUI_ROLE_NORMAL);
+			if (got < l->length)
+				tui_doc_puts(d, " [...]", TUI_ROLE_DIM);
+		}
+		tui_doc_end(d);
+		free(text);
+		diag_release(&dd);
+	}
+}
+
 static void
 source_attempts(struct tui_doc *d, const struct record *r)
 {
@@ -187,9 +225,11 @@ tui_panes_source_doc(struct tui_doc *d, const struct record *r,
 	} else
 		tui_doc_puts(d, "(none given)", TUI_ROLE_DIM);
 	tui_doc_end(d);
-	if (r->context != NULL && *r->context != '\0')
+	if (r->nlines > 0 && r->seekable && r->source != NULL)
+		source_lines(d, r, diag);
+	else if (r->context != NULL && *r->context != '\0')
 		source_text(d, r, diag);
-	if (r->nattempts > 0)
+	else if (r->nattempts > 0)
 		source_attempts(d, r);
 	free(diag);
 	if (ngroup == 0)

@@ -59,7 +59,7 @@ static struct sigaction		saved[3];
 
 /* ----------------------------------------------------------- terminal */
 
-struct term {
+struct screen_io {
 	SCREEN	*scr;
 	FILE	*in;
 	FILE	*out;
@@ -117,7 +117,7 @@ want_color(enum view_tui_color color)
 
 /* Sets up curses on the terminal; keys from /dev/tty if keys_tty. */
 static int
-term_open(struct term *t, int keys_tty, enum view_tui_color color,
+term_open(struct screen_io *t, int keys_tty, enum view_tui_color color,
     struct diag *d)
 {
 	memset(t, 0, sizeof *t);
@@ -162,7 +162,7 @@ close:
 }
 
 static void
-term_close(struct term *t)
+term_close(struct screen_io *t)
 {
 	endwin();
 	xalloc_set_fatal_hook(NULL);
@@ -366,20 +366,30 @@ layout(struct tui_state *st)
 
 /* -------------------------------------------------------------- draw */
 
-static void
-draw_status(struct tui_state *st)
+/*
+ * The left part of the status line: where, position, counts, filter,
+ * progress.  brief: the file's last name only and fewer words, for a
+ * narrow screen.  Caller frees.
+ */
+static char *
+status_text(struct tui_state *st, int brief)
 {
 	static const char	 spin[] = "|/-\\";
-	static const char	 hints[] = "h:help /:search f:filter "
-				    "s:summary q:quit ";
 	const struct tui_model	*m = &st->model;
-	char			*left, *t, *msg;
-	int			 y = LINES - 1, lw, mw;
+	const char		*label = st->label, *slash;
+	char			*left, *t;
 
-	left = xasprintf(" %s  %zu/%zu  %zu failure%s (%zu temp, %zu perm)",
-	    st->label, m->nrows ? st->sel + 1 : 0, m->nrows, m->failures,
-	    m->failures == 1 ? "" : "s", m->temporary,
-	    m->failures - m->temporary);
+	if (brief && (slash = strrchr(label, '/')) != NULL && slash[1] != '\0')
+		label = slash + 1;
+	if (brief)
+		left = xasprintf(" %s %zu/%zu %zu (%zu temp)", label,
+		    m->nrows ? st->sel + 1 : 0, m->nrows, m->failures,
+		    m->temporary);
+	else
+		left = xasprintf(" %s  %zu/%zu  %zu failure%s (%zu temp, %zu "
+		    "perm)", label, m->nrows ? st->sel + 1 : 0, m->nrows,
+		    m->failures, m->failures == 1 ? "" : "s", m->temporary,
+		    m->failures - m->temporary);
 	if (m->filter.text != NULL) {
 		t = xasprintf("%s  filter: %s (%zu shown)", left, m->filter.text,
 		    m->shown);
@@ -387,10 +397,30 @@ draw_status(struct tui_state *st)
 		left = t;
 	}
 	if (st->load != NULL) {
-		t = xasprintf("%s  reading %zu/%zu %c", left, st->prog.path + 1,
-		    st->prog.npaths, spin[st->tick++ % 4]);
+		t = st->prog.size > 0 ? xasprintf("%s  reading %d%% %c", left,
+		    (int)(100.0 * (double)st->prog.offset /
+		    (double)st->prog.size), spin[st->tick % 4]) :
+		    xasprintf("%s  reading %zu/%zu %c", left, st->prog.path + 1,
+		    st->prog.npaths, spin[st->tick % 4]);
 		free(left);
 		left = t;
+	}
+	return left;
+}
+
+static void
+draw_status(struct tui_state *st)
+{
+	static const char	 hints[] = "h:help /:search f:filter "
+				    "s:summary q:quit ";
+	char			*left, *msg;
+	int			 y = LINES - 1, lw, mw;
+
+	st->tick++;
+	left = status_text(st, 0);
+	if (tui_doc_width(left, strlen(left)) > COLS) {
+		free(left);
+		left = status_text(st, 1);
 	}
 	tui_draw_fill(y, 0, COLS, TUI_ROLE_BAR);
 	lw = tui_draw_raw(y, 0, COLS, left, TUI_ROLE_BAR, 0);
@@ -539,7 +569,7 @@ view_tui_run(const struct kb *kb, char **paths, size_t npaths,
 {
 	static char		*stdin_only[] = { (char *)"-" };
 	struct tui_state	 st;
-	struct term		 t;
+	struct screen_io		 t;
 	char			*label = NULL;
 	int			 paste, keys_tty = 0;
 	size_t			 i;
