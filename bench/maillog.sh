@@ -75,23 +75,33 @@ median() {
 
 printf 'log: %s (%d bytes, %s lines), %d rounds, medians\n' "$log" \
     "$bytes" "$(wc -l <"$log")" "$rounds"
-printf '%-22s %9s %10s %12s\n' "" "wall s" "MB/s" "peak RSS"
+printf '%-22s %9s %10s %12s %9s\n' "" "wall s" "MB/s" "peak RSS" "CPU s"
 for name in wc grep bouncedoc; do
 	wall=$(median wall "$tmp/$name")
 	rss=$(median maxrss_kb "$tmp/$name")
+	# user + system time of each round, then their median
+	awk -F'[= ]' '{ print $4 + $6 }' "$tmp/$name" >"$tmp/cpu"
+	cpu=$(sort -n "$tmp/cpu" | awk '{ v[NR] = $1 } END {
+	    if (NR % 2) print v[(NR + 1) / 2]
+	    else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 	case $name in
 	wc)	label="wc -l" ;;
 	grep)	label="grep -cP" ;;
 	*)	label="bouncedoc --summary" ;;
 	esac
-	awk -v l="$label" -v w="$wall" -v b="$bytes" -v k="$rss" 'BEGIN {
+	awk -v l="$label" -v w="$wall" -v b="$bytes" -v k="$rss" -v c="$cpu" \
+	    'BEGIN {
 		rate = 0
 		if (w > 0) rate = b / w / 1e6
-		printf "%-22s %9.3f %10.0f %9.1f MiB\n", l, w, rate, k / 1024
+		printf "%-22s %9.3f %10.0f %9.1f MiB %9.3f\n", l, w, rate,
+		    k / 1024, c
 	    }'
 done
 awk -v b="$(median wall "$tmp/bouncedoc")" -v g="$(median wall "$tmp/grep")" \
-    'BEGIN { if (g > 0) printf "bouncedoc / grep: %.2f\n", b / g }'
+    'BEGIN { if (g > 0) printf "bouncedoc / grep (wall): %.2f\n", b / g }'
+# the machine's load: wall times stretch with it, CPU times much less
+printf 'load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null ||
+    echo unknown)"
 if grep -qv 'status=[013]$' "$tmp/bouncedoc"; then
 	echo "bench: bouncedoc did not end normally:"
 	grep -v 'status=[013]$' "$tmp/bouncedoc"

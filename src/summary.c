@@ -10,8 +10,10 @@
  * records depends only on its count and on three of them: the first (the
  * representative, and the first record of its article), the earliest and
  * the latest in time (the group's first and last; ties go to the first
- * and the last read, as in group_build()).  A cell keeps those three and
- * a count.  At the end the kept records, in the order they came, go
+ * and the last read, as in group_build()).  A cell keeps a copy of its
+ * first record, a count, and the time and place in the order of its
+ * earliest and latest, which stand in for them at the end as copies of
+ * the first with their times (nothing else of theirs is looked at).  At the end the kept records, in the order they came, go
  * through group_build(), and each node's counts, classes and article
  * vote are redone with every kept record weighed as the records it
  * stands for; children are sorted again as group_build() sorts them.
@@ -38,15 +40,25 @@ struct kept {
 	struct record	 r;
 	size_t		 seq;		/* order read */
 	int		 refs;
-	size_t		 idx;		/* in the output recset */
+	size_t		 idx;		/* summary_finish(): its weight */
+};
+
+/* The earliest or latest record of a cell: only what the tree takes from
+ * it (its time and place in the order); the rest is the first record's. */
+struct mark {
+	int		 set;
+	size_t		 seq;
+	long long	 tkey;
+	char		*time;		/* owned, reused */
+	size_t		 timecap;
 };
 
 struct cell {
 	uint64_t	 hash;
 	char		*key;		/* NULL: the slot is empty */
 	size_t		 count;
-	struct kept	*first, *early, *late;
-	long long	 etkey, ltkey;
+	struct kept	*first;
+	struct mark	 early, late;
 };
 
 struct summary {
@@ -162,16 +174,30 @@ keep(struct summary *s, const struct record *r, size_t seq)
 	return k;
 }
 
+static void
+mark(struct mark *m, size_t seq, long long tkey, const char *time)
+{
+	size_t	n = strlen(time) + 1;
+
+	if (n > m->timecap) {
+		free(m->time);
+		m->timecap = n + 32;
+		m->time = xmalloc(m->timecap);
+	}
+	memcpy(m->time, time, n);
+	m->set = 1;
+	m->seq = seq;
+	m->tkey = tkey;
+}
+
 void
 summary_add(struct summary *s, struct record *r)
 {
 	struct group_time	 t;
 	struct cell		*c;
-	struct kept		*k = NULL;
 	const char		*key;
 	uint64_t		 h;
 	size_t			 seq = s->seq++;
-	int			 timed, first, early, late;
 
 	if (!group_is_failure(r))
 		return;
@@ -186,29 +212,16 @@ summary_add(struct summary *s, struct record *r)
 		}
 	}
 	c->count++;
-	timed = group_time_parse(r->time, &t) == 0;
-	first = c->first == NULL;
-	early = timed && (c->early == NULL || t.key < c->etkey);
-	late = timed && (c->late == NULL || t.key >= c->ltkey);
-	if (!first && !early && !late)
+	if (c->first == NULL) {
+		c->first = keep(s, r, seq);
+		c->first->refs = 1;
+	}
+	if (group_time_parse(r->time, &t) != 0)
 		return;
-	k = keep(s, r, seq);
-	if (first) {
-		c->first = k;
-		k->refs++;
-	}
-	if (early) {
-		unref(c->early);
-		c->early = k;
-		c->etkey = t.key;
-		k->refs++;
-	}
-	if (late) {
-		unref(c->late);
-		c->late = k;
-		c->ltkey = t.key;
-		k->refs++;
-	}
+	if (!c->early.set || t.key < c->early.tkey)
+		mark(&c->early, seq, t.key, r->time);
+	if (!c->late.set || t.key >= c->late.tkey)
+		mark(&c->late, seq, t.key, r->time);
 }
 
 /* ------------------------------------------------------------ finish */
@@ -298,18 +311,26 @@ seq_cmp(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* Adds k to v[] unless there (its refs are the roles it has). */
-static void
-gather(struct kept **v, size_t *n, struct kept *k)
+/* A stand-in for the earliest or latest record of c: the first record
+ * with the other one's time and place. */
+static struct kept *
+stand_in(const struct cell *c, const struct mark *m)
 {
-	size_t	i;
+	const struct record	*f = &c->first->r;
+	struct kept		*k = xcalloc(1, sizeof *k);
 
-	if (k == NULL)
-		return;
-	for (i = 0; i < *n; i++)
-		if (v[i] == k)
-			return;
-	v[(*n)++] = k;
+	k->seq = m->seq;
+	k->refs = 1;
+	k->r.source = f->source;
+	k->r.line = f->line;
+	memcpy(k->r.reply, f->reply, sizeof k->r.reply);
+	memcpy(k->r.status, f->status, sizeof k->r.status);
+	k->r.phase = f->phase;
+	k->r.diagnosis = f->diagnosis;
+	k->r.recipient = f->recipient ? xstrdup(f->recipient) : NULL;
+	k->r.action = f->action ? xstrdup(f->action) : NULL;
+	k->r.time = xstrdup(m->time);
+	return k;
 }
 
 void
@@ -321,38 +342,36 @@ summary_finish(struct summary *s, struct recset *rs, struct group_tree *t)
 	size_t		 *w, n = 0, i, k, mine;
 
 	v = xreallocarray(NULL, s->count * 3 + 1, sizeof *v);
+	w = xcalloc(s->count * 3 + 1, sizeof *w);
+	/* a cell's count goes to its first record, one to each other kept;
+	 * w is by cell order here, moved to record order below */
 	for (i = 0; i < s->cap; i++) {
 		c = &s->tab[i];
 		if (c->key == NULL)
 			continue;
-		gather(v, &n, c->first);
-		gather(v, &n, c->early);
-		gather(v, &n, c->late);
+		mine = n;
+		v[n++] = c->first;
+		if (c->early.set && c->early.seq != c->first->seq)
+			v[n++] = stand_in(c, &c->early);
+		if (c->late.set && c->late.seq != c->first->seq &&
+		    (!c->early.set || c->late.seq != c->early.seq))
+			v[n++] = stand_in(c, &c->late);
+		c->first->idx = c->count - (n - mine - 1);
+		for (k = mine + 1; k < n; k++)
+			v[k]->idx = 1;
+		c->first = NULL;
+		free(c->early.time);
+		free(c->late.time);
+		free(c->key);
+		memset(c, 0, sizeof *c);
 	}
+	/* idx held each record's weight: now in the order they came */
 	qsort(v, n, sizeof *v, seq_cmp);
 	for (i = 0; i < n; i++) {
+		w[i] = v[i]->idx;
 		r = recset_add(rs);
 		*r = v[i]->r;
 		r->source = recset_intern(rs, v[i]->r.source);
-		v[i]->idx = i;
-	}
-	/* a cell's count goes to its first record, one to each other kept */
-	w = xcalloc(n ? n : 1, sizeof *w);
-	for (i = 0; i < s->cap; i++) {
-		c = &s->tab[i];
-		if (c->key == NULL)
-			continue;
-		mine = 1 + (c->early != NULL && c->early != c->first) +
-		    (c->late != NULL && c->late != c->first &&
-		    c->late != c->early);
-		w[c->first->idx] += c->count - (mine - 1);
-		if (c->early != NULL && c->early != c->first)
-			w[c->early->idx] += 1;
-		if (c->late != NULL && c->late != c->first &&
-		    c->late != c->early)
-			w[c->late->idx] += 1;
-		free(c->key);
-		c->key = NULL;
 	}
 	group_build(t, rs);
 	reweigh(&t->root, rs, t->order, w);
@@ -375,8 +394,8 @@ summary_free(struct summary *s)
 		if (s->tab[i].key == NULL)
 			continue;
 		unref(s->tab[i].first);
-		unref(s->tab[i].early);
-		unref(s->tab[i].late);
+		free(s->tab[i].early.time);
+		free(s->tab[i].late.time);
 		free(s->tab[i].key);
 	}
 	free(s->tab);
