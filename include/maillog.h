@@ -23,8 +23,9 @@
  *     "reject="), action "rejected".
  *
  * The work is split by stage:
- *	maillog.c		streams blocks, cuts lines, parses the stamp and
- *				program, dispatches; the reader thread
+ *	maillog.c		streams blocks, cuts lines; the diagnosis
+ *				thread
+ *	maillog_line.c		parses the stamp and program, dispatches
  *	maillog_postfix.c	Postfix lines -> struct maillog_line
  *	maillog_exim.c		Exim lines
  *	maillog_sendmail.c	Sendmail lines
@@ -117,6 +118,19 @@ struct maillog_line {
 	sizeof(struct maillog_span) + 1)
 
 /*
+ * What the line before looked like: most lines of a log share their host
+ * and program prefix ("mail postfix/") and the digits of their pids, so
+ * those are checked first.  Zero it before the first line.
+ */
+struct maillog_hint {
+	size_t		 hostlen;	/* of tpl */
+	size_t		 tpllen;	/* "host postfix/": up to the daemon */
+	size_t		 pidlen;
+	enum maillog_mta mta;		/* of the program in tpl */
+	char		 tpl[80];
+};
+
+/*
  * Cuts one line (no newline) into *l (cleared first).  Returns l->event:
  * MAILLOG_EV_NONE for lines of other programs, lines of a known MTA that
  * say nothing about a delivery, and lines that are not log lines at all.
@@ -124,6 +138,9 @@ struct maillog_line {
  */
 enum maillog_event maillog_parse_line(const char *p, size_t n,
 		    struct maillog_line *l);
+/* The same for the next line of a log, h kept between its lines. */
+enum maillog_event maillog_parse_next(const char *p, size_t n,
+		    struct maillog_line *l, struct maillog_hint *h);
 
 /* The length of the Postfix daemon name at d ("smtp", "qmgr") when it
  * is one Postfix has and "[" or ":" follows; else 0.  *quiet is set for

@@ -13,7 +13,8 @@
  * and the last read, as in group_build()).  A cell keeps a copy of its
  * first record, a count, and the time and place in the order of its
  * earliest and latest, which stand in for them at the end as copies of
- * the first with their times (nothing else of theirs is looked at).  At the end the kept records, in the order they came, go
+ * the first with their times (nothing else of theirs is looked at).
+ * At the end the kept records, in the order they came, go
  * through group_build(), and each node's counts, classes and article
  * vote are redone with every kept record weighed as the records it
  * stands for; children are sorted again as group_build() sorts them.

@@ -1,0 +1,446 @@
+/*
+ * maillog_line.c - cut a log line's stamp and program off, and hand its
+ * text to the parser of its MTA; the helpers the parsers share.
+ *
+ * Input: one line (pointer and length, no newline; NUL bytes are bytes).
+ * Output: struct maillog_line (maillog.h).
+ *
+ * Stamps: traditional syslog ("Mar  2 00:00:07", journalctl's zero-padded
+ * "Mar 02 …", with a fraction from short-precise), RFC 3339 ("2025-03-02
+ * T00:00:07.123456+01:00", journalctl short-iso's "+0100") and Exim's own
+ * ("2025-03-02 00:00:07", an optional zone and "[pid]" after it).  Then,
+ * for syslog, "host tag[pid]: text".  Most lines of a log share their
+ * host and program prefix ("mail postfix/"), so the line before is kept
+ * as a template (struct maillog_hint) and checked first: a log of
+ * gigabytes has millions of lines, and this is where they all pass.
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "maillog.h"
+#include "xalloc.h"
+
+/* ------------------------------------------------------------ helpers */
+
+#define A10	1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+#define A26	A10, A10, 1, 1, 1, 1, 1, 1
+const unsigned char maillog_alnum[256] = {
+	['0'] = A10,
+	['A'] = A26,
+	['a'] = A26,
+};
+
+/*
+ * Eight bytes at a time (a word holds a byte equal to c where
+ * (w ^ c*ONES) has a zero byte; the lowest flagged byte is exact).  Only
+ * whole words inside [p, end) are read; the tail goes byte by byte.
+ */
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+const char *
+maillog_first(const char *p, const char *end, int a, int b)
+{
+	uint64_t	w, x, y, m;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		x = w ^ (ONES * (unsigned char)a);
+		y = w ^ (ONES * (unsigned char)b);
+		m = ((x - ONES) & ~x) | ((y - ONES) & ~y);
+		if ((m &= HIGHS) != 0) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return p + (__builtin_ctzll(m) >> 3);
+#else
+			break;
+#endif
+		}
+		p += 8;
+	}
+	while (p < end && *p != a && *p != b)
+		p++;
+	return p;
+}
+
+void
+maillog_line_fields(struct maillog_line *l, const char *qid, size_t qlen)
+{
+	struct maillog_span	*sp = &l->queue_id;
+	size_t			 i;
+
+	/* the fields from queue_id to text are spans in a row */
+	for (i = 0; i < MAILLOG_FIELDS; i++)
+		sp[i].p = NULL, sp[i].n = 0;
+	l->queue_id.p = qid;
+	l->queue_id.n = qlen;
+}
+
+const char *
+maillog_find(const char *s, size_t n, const char *needle, size_t nlen)
+{
+	return memmem(s, n, needle, nlen);
+}
+
+struct maillog_span
+maillog_field(const char *s, size_t n, const char *key)
+{
+	struct maillog_span	 sp = { NULL, 0 };
+	size_t			 k = strlen(key);
+	const char		*p, *end = s + n, *e;
+
+	for (p = s; (p = maillog_find(p, (size_t)(end - p), key, k)) != NULL;
+	    p += k) {
+		/* a key starts the text or follows ", " or " " */
+		if (p == s || p[-1] == ' ' || p[-1] == ',')
+			break;
+	}
+	if (p == NULL)
+		return sp;
+	sp.p = p + k;
+	for (e = sp.p; e < end; e++)
+		if (*e == ',' && (e + 1 == end || e[1] == ' '))
+			break;
+	sp.n = (size_t)(e - sp.p);
+	return sp;
+}
+
+size_t
+maillog_copy(char *dst, struct maillog_span sp)
+{
+	const char	*z, *p = sp.p, *end = sp.p + sp.n;
+	size_t		 n = 0;
+
+	while (p < end && (z = memchr(p, '\0', (size_t)(end - p))) != NULL) {
+		memcpy(dst + n, p, (size_t)(z - p));
+		n += (size_t)(z - p);
+		memcpy(dst + n, "\xe2\x90\x80", 3);
+		n += 3;
+		p = z + 1;
+	}
+	memcpy(dst + n, p, (size_t)(end - p));
+	n += (size_t)(end - p);
+	dst[n] = '\0';
+	return n;
+}
+
+char *
+maillog_strdup(struct maillog_span sp)
+{
+	char	*s;
+
+	if (sp.p == NULL)
+		return NULL;
+	if (memchr(sp.p, '\0', sp.n) == NULL)
+		return xstrndup(sp.p, sp.n);
+	s = xmalloc(3 * sp.n + 1);
+	maillog_copy(s, sp);
+	return s;
+}
+
+struct maillog_span
+maillog_unangle(struct maillog_span sp)
+{
+	if (sp.p != NULL && sp.n >= 2 && sp.p[0] == '<' &&
+	    sp.p[sp.n - 1] == '>') {
+		sp.p++;
+		sp.n -= 2;
+	}
+	return sp;
+}
+
+/* ------------------------------------------------------- line prefix */
+
+static int
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* "Mar  2 00:00:07" or "Mar 02 00:00:07[.123456]"; returns its length. */
+static size_t
+stamp_syslog(const char *p, size_t n)
+{
+	size_t	i = 15;
+
+	if (n < 17 || p[3] != ' ' || p[6] != ' ' || p[9] != ':' ||
+	    p[12] != ':' || !is_digit(p[5]) || !is_digit(p[7]) ||
+	    !is_digit(p[14]) || p[0] < 'A' || p[0] > 'Z')
+		return 0;
+	if (p[i] == '.')
+		for (i++; i < n && is_digit(p[i]); i++)
+			continue;
+	return i < n && p[i] == ' ' ? i : 0;
+}
+
+/* "2025-03-02T00:00:07[.frac][Z|+01:00|+0100]"; or, with a space for the
+ * T, Exim's "2025-03-02 00:00:07[.123]" (*exim set).  Returns its
+ * length. */
+static size_t
+stamp_iso(const char *p, size_t n, int *exim)
+{
+	size_t	i = 19;
+
+	if (n < 21 || p[4] != '-' || p[7] != '-' || p[13] != ':' ||
+	    p[16] != ':' || !is_digit(p[0]) || !is_digit(p[18]))
+		return 0;
+	*exim = p[10] == ' ';
+	if (p[10] != 'T' && p[10] != ' ')
+		return 0;
+	if (p[i] == '.')
+		for (i++; i < n && is_digit(p[i]); i++)
+			continue;
+	if (*exim)
+		return i < n && p[i] == ' ' ? i : 0;
+	if (i < n && p[i] == 'Z')
+		i++;
+	else if (i < n && (p[i] == '+' || p[i] == '-'))
+		for (i++; i < n && (is_digit(p[i]) || p[i] == ':'); i++)
+			continue;
+	return i < n && p[i] == ' ' ? i : 0;
+}
+
+/* Exim's optional " +0100" zone and " [pid]" after its stamp. */
+static size_t
+exim_extras(const char *p, size_t n, size_t i)
+{
+	if (i + 6 < n && (p[i + 1] == '+' || p[i + 1] == '-') &&
+	    is_digit(p[i + 2]) && is_digit(p[i + 5]) && p[i + 6] == ' ')
+		i += 6;
+	if (i + 2 < n && p[i + 1] == '[' && is_digit(p[i + 2])) {
+		const char *e = memchr(p + i + 1, ']', n - i - 1);
+
+		if (e != NULL && e + 1 < p + n && e[1] == ' ')
+			i = (size_t)(e + 1 - p);
+	}
+	return i;
+}
+
+static enum maillog_mta
+program_mta(const char *t, size_t n)
+{
+	if (n > 8 && memcmp(t, "postfix/", 8) == 0)
+		return MAILLOG_POSTFIX;
+	if (n >= 4 && memcmp(t, "exim", 4) == 0)
+		return MAILLOG_EXIM;
+	if ((n == 6 && memcmp(t, "sm-mta", 6) == 0) ||
+	    (n == 8 && memcmp(t, "sendmail", 8) == 0) ||
+	    (n == 12 && memcmp(t, "sm-msp-queue", 12) == 0))
+		return MAILLOG_SENDMAIL;
+	/* postfix-out/smtp, a syslog_name of one's own */
+	if (memchr(t, '/', n) != NULL)
+		return MAILLOG_POSTFIX;
+	return MAILLOG_MTA_NONE;
+}
+
+
+/* p[0..n) == tpl[0..n), a word at a time (n is small: a host name and
+ * "postfix/"). */
+static int
+same_prefix(const char *p, const char *tpl, size_t n)
+{
+	uint64_t	a, b;
+
+	for (; n >= 8; p += 8, tpl += 8, n -= 8) {
+		memcpy(&a, p, 8);
+		memcpy(&b, tpl, 8);
+		if (a != b)
+			return 0;
+	}
+	for (; n > 0; n--)
+		if (*p++ != *tpl++)
+			return 0;
+	return 1;
+}
+
+/* "[pid]" at e (*e == '['): its end, or NULL. */
+static const char *
+skip_pid(const char *e, const char *end, struct maillog_hint *h)
+{
+	const char	*s = e;
+
+	if (h->pidlen > 0 && (size_t)(end - e) > h->pidlen + 1 &&
+	    e[h->pidlen + 1] == ']')
+		return e + h->pidlen + 2;
+	for (e++; e < end && *e >= '0' && *e <= '9'; e++)
+		continue;
+	if (e >= end || *e != ']')
+		return NULL;
+	h->pidlen = (size_t)(e - s - 1);
+	return e + 1;
+}
+
+/* The tag at t the slow way: up to '[' or ':'; NULL if not a tag. */
+static const char *
+tag_end(const char *t, const char *end, const char **slash)
+{
+	const char	*e;
+
+	*slash = t;
+	for (e = t; e < end && *e != '[' && *e != ':'; e++) {
+		if (*e == ' ')
+			return NULL;
+		if (*e == '/')
+			*slash = e + 1;
+	}
+	return e < end && e > t ? e : NULL;
+}
+
+/* Remembers the host and program prefix of a line read the slow way. */
+static void
+learn(struct maillog_hint *h, const char *p, const char *host_end,
+    const char *daemon)
+{
+	size_t	n = (size_t)(daemon - p);
+
+	h->tpllen = 0;
+	if (host_end == NULL || daemon <= host_end + 1 || n > sizeof h->tpl)
+		return;
+	memcpy(h->tpl, p, n);
+	h->tpllen = n;
+	h->hostlen = (size_t)(host_end - p);
+	h->mta = program_mta(host_end + 1, (size_t)(daemon - host_end - 1) +
+	    1);
+}
+
+/*
+ * After the stamp: "host tag[pid]: msg" (or "tag[pid]: msg" when the
+ * host is left out).  Sets host, program, daemon and msg; returns the
+ * MTA.
+ */
+static enum maillog_mta
+syslog_rest(const char *p, size_t n, struct maillog_line *l, struct maillog_hint *h)
+{
+	const char		*end = p + n, *s, *t, *e = NULL, *d;
+	size_t			 k;
+	enum maillog_mta	 mta = MAILLOG_MTA_NONE;
+
+	if (h->tpllen > 0 && n > h->tpllen && same_prefix(p, h->tpl,
+	    h->tpllen)) {
+		/* as the line before: "host postfix/" */
+		s = p + h->hostlen;
+		t = s + 1;
+		d = p + h->tpllen;
+		if (h->mta == MAILLOG_POSTFIX &&
+		    (k = maillog_postfix_name(d, end, &l->quiet)) > 0) {
+			e = d + k;
+			mta = MAILLOG_POSTFIX;
+		} else
+			e = tag_end(d, end, &d);
+	} else {
+		for (s = p; s < end && *s != ' '; s++)
+			continue;
+		if (s >= end)
+			return MAILLOG_MTA_NONE;
+		t = s > p && s[-1] == ':' ? p : s + 1;
+		if ((e = tag_end(t, end, &d)) != NULL && d > t) {
+			learn(h, p, t == p ? NULL : s, d);
+			maillog_postfix_name(d, end, &l->quiet);
+		}
+	}
+	if (e == NULL || e + 2 >= end)
+		return MAILLOG_MTA_NONE;
+	if (t > p) {
+		l->host.p = p;
+		l->host.n = (size_t)(s - p);
+	}
+	l->program.p = t;
+	l->program.n = (size_t)(e - t);
+	l->daemon.p = d;
+	l->daemon.n = (size_t)(e - d);
+	if (*e == '[' && (e = skip_pid(e, end, h)) == NULL)
+		return MAILLOG_MTA_NONE;
+	if (e + 1 >= end || e[0] != ':' || e[1] != ' ')
+		return MAILLOG_MTA_NONE;
+	l->msg.p = e + 2;
+	l->msg.n = (size_t)(end - l->msg.p);
+	return mta != MAILLOG_MTA_NONE ? mta :
+	    program_mta(l->program.p, l->program.n);
+}
+
+enum maillog_event
+maillog_parse_next(const char *p, size_t n, struct maillog_line *l,
+    struct maillog_hint *h)
+{
+	size_t	k;
+	int	exim = 0;
+
+	l->mta = MAILLOG_MTA_NONE;
+	l->event = MAILLOG_EV_NONE;
+	l->status = MAILLOG_ST_NONE;
+	l->host.p = NULL;
+	l->host.n = 0;
+	l->quiet = 0;
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	if ((k = stamp_syslog(p, n)) == 0 && (k = stamp_iso(p, n, &exim)) == 0)
+		return MAILLOG_EV_NONE;
+	l->stamp.p = p;
+	l->stamp.n = k;
+	if (exim) {
+		k = exim_extras(p, n, k);
+		l->mta = MAILLOG_EXIM;
+		l->program.p = l->daemon.p = "exim";
+		l->program.n = l->daemon.n = 4;
+		l->msg.p = p + k + 1;
+		l->msg.n = n - k - 1;
+	} else
+		l->mta = syslog_rest(p + k + 1, n - k - 1, l, h);
+	switch (l->mta) {
+	case MAILLOG_POSTFIX:
+		maillog_postfix_parse(l);
+		break;
+	case MAILLOG_EXIM:
+		maillog_exim_parse(l);
+		break;
+	case MAILLOG_SENDMAIL:
+		maillog_sendmail_parse(l);
+		break;
+	default:
+		break;
+	}
+	return l->event;
+}
+
+enum maillog_event
+maillog_parse_line(const char *p, size_t n, struct maillog_line *l)
+{
+	struct maillog_hint	h;
+
+	memset(&h, 0, sizeof h);
+	return maillog_parse_next(p, n, l, &h);
+}
+
+int
+maillog_sniff(const char *buf, size_t len)
+{
+	const char		*p = buf, *end = buf + len, *nl;
+	struct maillog_line	 l;
+	size_t			 lines = 0, stamped = 0, known = 0;
+	int			 exim;
+
+	while (p < end && lines < 40) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			if (lines > 0)
+				break;	/* a cut last line says nothing */
+			nl = end;
+		}
+		/* journalctl's "-- Logs begin at …" and blank lines */
+		if (nl > p && !(nl - p >= 3 && memcmp(p, "-- ", 3) == 0)) {
+			lines++;
+			if (stamp_syslog(p, (size_t)(nl - p)) > 0 ||
+			    stamp_iso(p, (size_t)(nl - p), &exim) > 0)
+				stamped++;
+			else if (lines == 1)
+				return 0;
+			maillog_parse_line(p, (size_t)(nl - p), &l);
+			known += l.mta != MAILLOG_MTA_NONE;
+		}
+		p = nl + 1;
+	}
+	return lines > 0 && known > 0 && stamped * 10 >= lines * 8;
+}
+
