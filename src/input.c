@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -208,40 +209,57 @@ hand_out(struct recset *rs, void (*fn)(struct record *, void *), void *arg)
 	recset_release(rs);
 }
 
+/* What input_each() holds, freed however it ends: a reader thread may be
+ * cancelled in a read (the TUI's loader). */
+struct each {
+	struct source_stream	*s;
+	char			*buf;
+	struct recset		 rs;
+	int			 rc;
+};
+
+static void
+each_release(void *arg)
+{
+	struct each	*e = arg;
+
+	source_close(e->s);
+	free(e->buf);
+	recset_release(&e->rs);
+}
+
 int
 input_each(const char *path, const struct kb *kb,
     void (*fn)(struct record *, void *), void *arg, struct diag *d)
 {
 	struct maillog_sink	 sink = { fn, arg };
-	struct source_stream	*s;
-	struct recset		 rs;
+	struct each		 e;
 	struct stat		 st;
 	const char		*name = strcmp(path, "-") == 0 ? "(stdin)" : path;
 	const char		*head;
-	char			*buf;
 	size_t			 len;
-	int			 rc = 0;
 
-	recset_init(&rs);
-	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
-	    S_ISDIR(st.st_mode)) {
-		rc = load_dir(path, &rs, kb, d, 0);
-		hand_out(&rs, fn, arg);
-		return rc;
+	memset(&e, 0, sizeof e);
+	recset_init(&e.rs);
+	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
+	    !S_ISDIR(st.st_mode)) {
+		if ((e.s = source_open(path, d)) == NULL)
+			return -1;
 	}
-	if ((s = source_open(path, d)) == NULL)
-		return -1;
-	len = source_peek(s, INPUT_SNIFF_BYTES, &head);
-	if (input_sniff(head, len) == INPUT_LOG)
-		maillog_read(s, name, kb, &sink, d);
+	pthread_cleanup_push(each_release, &e);
+	if (e.s == NULL)
+		e.rc = load_dir(path, &e.rs, kb, d, 0);
+	else if ((len = source_peek(e.s, INPUT_SNIFF_BYTES, &head)) > 0 &&
+	    input_sniff(head, len) == INPUT_LOG)
+		maillog_read(e.s, name, kb, &sink, d);
 	else {
-		source_read_all(s, SOURCE_SLURP_MAX, &buf, &len);
-		input_load_buffer(name, buf, len, &rs, kb, d);
-		free(buf);
-		hand_out(&rs, fn, arg);
+		source_read_all(e.s, SOURCE_SLURP_MAX, &e.buf, &len);
+		input_load_buffer(name, e.buf, len, &e.rs, kb, d);
 	}
-	source_close(s);
-	return rc;
+	hand_out(&e.rs, fn, arg);
+	recset_init(&e.rs);
+	pthread_cleanup_pop(1);
+	return e.rc;
 }
 
 int
