@@ -65,8 +65,10 @@ struct tui_doc {
 	unsigned char		*prole;
 	size_t			 plen;
 	size_t			 pcap;
-	int			 indent;	/* cells before the first line */
+	int			 indent;	/* cells before line 1 */
 	int			 hang;		/* cells before the others */
+	size_t			 nobreak;	/* no line break before this
+						   byte (a field's label) */
 };
 
 /* Whether the terminal shows UTF-8 (set once, from the locale). */
@@ -88,6 +90,9 @@ void	tui_doc_release(struct tui_doc *d);
 
 /* Starts a paragraph (ending any open one). */
 void	tui_doc_para(struct tui_doc *d, int indent, int hang);
+/* Lines of the open paragraph break only after what it holds now (so a
+ * label stays on the line of its value). */
+void	tui_doc_keep(struct tui_doc *d);
 /* Appends s[0..len) in role to the paragraph (made safe first). */
 void	tui_doc_add(struct tui_doc *d, const char *s, size_t len,
 	    enum tui_role role);

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "kb.h"
 #include "record.h"
 #include "tui_search.h"
 
@@ -111,6 +112,8 @@ struct tui_sum_row {
 	char	*label;		/* "blocked", "421", "example.com"; owned */
 	size_t	 count;
 	size_t	 temporary;
+	/* the first article of the group's first record, or NULL */
+	const struct kb_article *article;
 };
 
 struct tui_sum {

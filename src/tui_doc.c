@@ -107,7 +107,8 @@ tui_doc_safe(const char *s, size_t len)
 		return e;	/* plain ASCII: the common case */
 	i = 0;
 	while (i < elen) {
-		k = esc_utf8_decode((const unsigned char *)e + i, elen - i, &cp);
+		k = esc_utf8_decode((const unsigned char *)e + i, elen - i,
+		    &cp);
 		if (k == 0)
 			k = 1;	/* cannot happen after esc_text() */
 		if (cp >= 0x80 && cp_width(cp) < 0) {
@@ -167,7 +168,14 @@ tui_doc_para(struct tui_doc *d, int indent, int hang)
 	d->indent = indent;
 	d->hang = hang;
 	d->plen = 0;
+	d->nobreak = 0;
 	para_put(d, "", 0, TUI_ROLE_NORMAL);
+}
+
+void
+tui_doc_keep(struct tui_doc *d)
+{
+	d->nobreak = d->plen;
 }
 
 void
@@ -294,11 +302,11 @@ line_end(const struct tui_doc *d, size_t pos, int avail, size_t *brk)
 		*brk = d->plen;
 		return d->plen;
 	}
-	if (d->ptext[end] == ' ') {
+	if (d->ptext[end] == ' ' && end >= d->nobreak) {
 		*brk = end;
 		return end + 1;
 	}
-	if (space != (size_t)-1 && space > pos) {
+	if (space != (size_t)-1 && space > pos && space >= d->nobreak) {
 		*brk = space;
 		return space + 1;
 	}

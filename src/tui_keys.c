@@ -38,7 +38,8 @@ static const struct {
 	{ KEY_NPAGE, 0, TUI_ACT_PAGE_DOWN },	{ 0, ' ', TUI_ACT_PAGE_DOWN },
 	{ KEY_HOME, 0, TUI_ACT_TOP },		{ 0, 'g', TUI_ACT_TOP },
 	{ KEY_END, 0, TUI_ACT_BOTTOM },		{ 0, 'G', TUI_ACT_BOTTOM },
-	{ 0, '\t', TUI_ACT_NEXT_PANE },		{ KEY_BTAB, 0, TUI_ACT_PREV_PANE },
+	{ 0, '\t', TUI_ACT_NEXT_PANE },
+	{ KEY_BTAB, 0, TUI_ACT_PREV_PANE },
 	{ KEY_ENTER, 0, TUI_ACT_ENTER },	{ 0, '\r', TUI_ACT_ENTER },
 	{ 0, '\n', TUI_ACT_ENTER },
 	{ KEY_BACKSPACE, 0, TUI_ACT_BACK },	{ 0, 127, TUI_ACT_BACK },
@@ -48,7 +49,8 @@ static const struct {
 	{ 0, 's', TUI_ACT_SUMMARY },		{ 0, 'c', TUI_ACT_COPY },
 	{ 0, 'w', TUI_ACT_WRITE },		{ 0, 'h', TUI_ACT_HELP },
 	{ 0, '?', TUI_ACT_HELP },		{ KEY_F(1), 0, TUI_ACT_HELP },
-	{ 0, 'q', TUI_ACT_QUIT },		{ 0, CTRL('l'), TUI_ACT_REDRAW },
+	{ 0, 'q', TUI_ACT_QUIT },
+	{ 0, CTRL('l'), TUI_ACT_REDRAW },
 	{ KEY_RESIZE, 0, TUI_ACT_RESIZE },	{ KEY_MOUSE, 0, TUI_ACT_MOUSE },
 };
 

@@ -95,10 +95,11 @@ draw_row(struct tui_state *st, size_t row, int y)
 	const struct tui_row	*rw = &st->model.rows[row];
 	const struct record	*r = &st->model.rs.v[rw->first];
 	int			 x[NCOLS], cw[NCOLS], sel = row == st->sel;
-	enum tui_role		 base = sel ? TUI_ROLE_SELECTED : TUI_ROLE_NORMAL;
+	enum tui_role		 base;
 	char			 count[32], when[GROUP_TIME_LEN + 1];
 	const char		*who;
 
+	base = sel ? TUI_ROLE_SELECTED : TUI_ROLE_NORMAL;
 	layout(st->list.w, x, cw);
 	tui_draw_fill(y, st->list.x, st->list.w, base);
 	if (sel)

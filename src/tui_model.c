@@ -213,7 +213,8 @@ parse_word(char *w, struct tui_term *t, char **err)
 				break;
 		if (i == sizeof field_names / sizeof field_names[0]) {
 			*err = xasprintf("unknown filter field '%s' (code, "
-			    "status, reason, domain, provider, class, text)", w);
+			    "status, reason, domain, provider, class, text)",
+			    w);
 			return -1;
 		}
 		t->field = field_names[i].field;
@@ -648,7 +649,7 @@ in_path(const struct record *r, int level, const char *const path[2])
 
 static void
 sum_add(struct tui_sum *out, size_t **tab, size_t *cap, const char *label,
-    int temporary)
+    const struct record *r)
 {
 	size_t	*slot;
 
@@ -658,10 +659,12 @@ sum_add(struct tui_sum *out, size_t **tab, size_t *cap, const char *label,
 		out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
 		memset(&out->v[out->n], 0, sizeof out->v[0]);
 		out->v[out->n].label = xstrdup(label);
+		out->v[out->n].article = r->diagnosis.narticles > 0 ?
+		    r->diagnosis.articles[0] : NULL;
 		*slot = ++out->n;
 	}
 	out->v[*slot - 1].count++;
-	out->v[*slot - 1].temporary += temporary != 0;
+	out->v[*slot - 1].temporary += r->diagnosis.temporary != 0;
 	out->total++;
 }
 
@@ -681,7 +684,7 @@ tui_model_summary(const struct tui_model *m, int level,
 		if (!in_path(r, level, path))
 			continue;
 		sum_add(out, &tab, &cap, tui_model_sum_label(r, level, buf,
-		    sizeof buf), r->diagnosis.temporary);
+		    sizeof buf), r);
 	}
 	free(tab);
 	if (out->n > 1)

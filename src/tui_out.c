@@ -74,8 +74,9 @@ tui_out_base64(const char *s, size_t n)
 		*o++ = b64[v & 63];
 	}
 	if (i < n) {
-		v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 :
-		    0);
+		v = (unsigned)p[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)p[i + 1] << 8;
 		*o++ = b64[v >> 18];
 		*o++ = b64[(v >> 12) & 63];
 		*o++ = i + 1 < n ? b64[(v >> 6) & 63] : '=';

@@ -82,6 +82,7 @@ field(struct tui_doc *d, const char *label, const char *value)
 	tui_doc_para(d, 0, FIELD_WIDTH);
 	tui_doc_puts(d, pad, TUI_ROLE_DIM);
 	tui_doc_puts(d, " ", TUI_ROLE_NORMAL);
+	tui_doc_keep(d);
 	tui_doc_puts(d, value, TUI_ROLE_NORMAL);
 	tui_doc_end(d);
 }
@@ -150,6 +151,7 @@ source_lines(struct tui_doc *d, const struct record *r, const char *diag)
 	struct diag			 dd;
 	char				*text;
 	size_t				 i, len, got;
+	int				 emph;
 
 	heading(d, "Log lines:");
 	for (i = 0; i < r->nlines; i++) {
@@ -160,12 +162,13 @@ source_lines(struct tui_doc *d, const struct record *r, const char *diag)
 		tui_doc_para(d, 2, 10);
 		tui_doc_printf(d, TUI_ROLE_DIM, "%7lu ", l->line);
 		if (text == NULL)
-			tui_doc_printf(d, TUI_ROLE_DIM, "(cannot be read again: "
-			    "%s)", dd.n > 0 ? dd.msg[0] : "?");
+			tui_doc_printf(d, TUI_ROLE_DIM, "(cannot be read "
+			    "again: %s)", dd.n > 0 ? dd.msg[0] : "?");
 		else {
 			findings_scan(text, got, &f);
-			tui_doc_add_codes(d, text, got, &f, l->line == r->line ||
-			    is_diag_line(r, text, got, &f, diag) ?
+			emph = l->line == r->line ||
+			    is_diag_line(r, text, got, &f, diag);
+			tui_doc_add_codes(d, text, got, &f, emph ?
 			    TUI_ROLE_DIAG : TUI_ROLE_NORMAL);
 			if (got < l->length)
 				tui_doc_puts(d, " [...]", TUI_ROLE_DIM);
@@ -475,8 +478,9 @@ int
 tui_panes_action(struct tui_state *st, enum tui_pane p, enum tui_action a)
 {
 	struct tui_pane_view	*pv = &st->pane[p - TUI_PANE_SOURCE];
-	size_t			 page = pv->body.h > 2 ? (size_t)pv->body.h - 1 :
-				    1;
+	size_t			 page;
+
+	page = pv->body.h > 2 ? (size_t)pv->body.h - 1 : 1;
 
 	switch (a) {
 	case TUI_ACT_UP:

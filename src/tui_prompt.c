@@ -128,7 +128,8 @@ tui_prompt_line(struct tui_state *st, const char *label, const char *init,
 		}
 		if (fn == KEY_ENTER || (!fn && (ch == '\r' || ch == '\n')))
 			done = 1;
-		else if (!fn && (ch == 27 || ch == CTRL('g') || ch == CTRL('c')))
+		else if (!fn && (ch == 27 || ch == CTRL('g') ||
+		    ch == CTRL('c')))
 			done = 2;
 		else if (fn == KEY_BACKSPACE || (!fn && (ch == 127 || ch == 8)))
 			buf_unput(&b);

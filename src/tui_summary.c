@@ -97,7 +97,7 @@ draw_title(struct tui_state *st, int y)
 }
 
 static void
-draw_row(struct tui_state *st, size_t i, int y)
+draw_row(struct tui_state *st, size_t i, int y, int lw)
 {
 	const struct tui_sum_row	*s = &st->sum.v[i];
 	int				 sel = i == st->sum_sel[st->sum_level];
@@ -105,6 +105,7 @@ draw_row(struct tui_state *st, size_t i, int y)
 					    TUI_ROLE_NORMAL;
 	char				 num[96], bar[BAR_WIDTH + 1];
 	size_t				 b;
+	int				 x;
 
 	tui_draw_fill(y, 0, COLS, base);
 	snprintf(num, sizeof num, "%c%7zu %7zu %7zu %5.1f%% ", sel ? '>' : ' ',
@@ -119,21 +120,46 @@ draw_row(struct tui_state *st, size_t i, int y)
 	if ((int)strlen(num) + BAR_WIDTH + 2 < COLS)
 		tui_draw_text(y, (int)strlen(num), BAR_WIDTH, bar, b,
 		    sel ? base : TUI_ROLE_DIM, 0);
-	tui_draw_raw(y, (int)strlen(num) + BAR_WIDTH + 1,
-	    COLS - (int)strlen(num) - BAR_WIDTH - 1, s->label,
-	    sel ? base : st->sum_level == 1 ? TUI_ROLE_REPLY : TUI_ROLE_NORMAL,
-	    0);
+	x = (int)strlen(num) + BAR_WIDTH + 1;
+	tui_draw_raw(y, x, COLS - x < lw ? COLS - x : lw, s->label,
+	    sel ? base : st->sum_level == 1 ? TUI_ROLE_REPLY :
+	    TUI_ROLE_NORMAL, 0);
+	/* what the group is about: its first article (or its provider) */
+	x += lw + 2;
+	if (s->article != NULL && x + 4 < COLS)
+		tui_draw_raw(y, x, COLS - x, st->sum_level == 2 &&
+		    s->article->provider ? s->article->provider :
+		    s->article->title, sel ? base : TUI_ROLE_DIM, 0);
+}
+
+/* The width of the label column: the widest label, within limits. */
+static int
+label_width(const struct tui_sum *sum)
+{
+	size_t	i;
+	int	w, max = 10;
+	char	*safe;
+
+	for (i = 0; i < sum->n; i++) {
+		safe = tui_doc_safe(sum->v[i].label, strlen(sum->v[i].label));
+		w = tui_doc_width(safe, strlen(safe));
+		free(safe);
+		if (w > max)
+			max = w;
+	}
+	return max > COLS / 3 ? COLS / 3 : max;
 }
 
 void
 tui_summary_draw(struct tui_state *st)
 {
 	char	head[160];
-	int	y, h;
+	int	y, h, lw;
 	size_t	i, *sel = &st->sum_sel[st->sum_level];
 
 	if (st->sum_seen != st->model.seen)
 		compute(st);
+	lw = label_width(&st->sum);
 	st->sum_rect.y = 2;
 	st->sum_rect.x = 0;
 	st->sum_rect.w = COLS;
@@ -151,7 +177,7 @@ tui_summary_draw(struct tui_state *st)
 	for (y = 0; y < h; y++) {
 		i = st->sum_top + (size_t)y;
 		if (i < st->sum.n)
-			draw_row(st, i, 2 + y);
+			draw_row(st, i, 2 + y, lw);
 		else
 			tui_draw_fill(2 + y, 0, COLS, TUI_ROLE_NORMAL);
 	}

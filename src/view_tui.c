@@ -343,7 +343,8 @@ layout(struct tui_state *st)
 		return;
 	}
 	cap = h * 2 / 5 - 1 > 3 ? h * 2 / 5 - 1 : 3;
-	rows = st->model.nrows < 3 ? 3 : st->model.nrows > (size_t)cap ? cap :
+	/* as many lines as rows, up to cap (one for "reading...") */
+	rows = st->model.nrows < 1 ? 1 : st->model.nrows > (size_t)cap ? cap :
 	    (int)st->model.nrows;
 	rect(&st->list_head, 0, 0, 1, COLS);
 	rect(&st->list, 1, 0, rows, COLS);
@@ -391,8 +392,8 @@ status_text(struct tui_state *st, int brief)
 		    m->failures, m->failures == 1 ? "" : "s", m->temporary,
 		    m->failures - m->temporary);
 	if (m->filter.text != NULL) {
-		t = xasprintf("%s  filter: %s (%zu shown)", left, m->filter.text,
-		    m->shown);
+		t = xasprintf("%s  filter: %s (%zu shown)", left,
+		    m->filter.text, m->shown);
 		free(left);
 		left = t;
 	}

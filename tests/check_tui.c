@@ -111,6 +111,17 @@ START_TEST(test_doc_wrap)
 	tui_doc_line(&d, 0, "", TUI_ROLE_NORMAL);
 	ck_assert_uint_eq(d.n, 6);
 	ck_assert_str_eq(line(&d, 5), "");
+	/* a label kept with its long value: the value is cut, the label
+	 * does not stand alone */
+	tui_doc_para(&d, 0, 8);
+	tui_doc_puts(&d, "Relay:  ", TUI_ROLE_DIM);
+	tui_doc_keep(&d);
+	tui_doc_puts(&d, "mx.example.org[192.0.2.1]:25", TUI_ROLE_NORMAL);
+	tui_doc_end(&d);
+	ck_assert_uint_eq(d.n, 9);
+	ck_assert_str_eq(line(&d, 6), "Relay:  mx.example.o");
+	ck_assert_str_eq(line(&d, 7), "        rg[192.0.2.1");
+	ck_assert_str_eq(line(&d, 8), "        ]:25");
 	tui_doc_release(&d);
 }
 END_TEST
@@ -530,7 +541,8 @@ put_text(FILE *fp, const void *arg)
 
 START_TEST(test_out_file)
 {
-	char	 dir[] = "/tmp/check_tui.XXXXXX", path[128], buf[64], *err = NULL;
+	char	 dir[] = "/tmp/check_tui.XXXXXX", path[128], buf[64];
+	char	*err = NULL;
 	FILE	*fp;
 	size_t	 n;
 

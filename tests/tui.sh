@@ -26,7 +26,12 @@ unset TMUX TMUX_PANE
 LC_ALL=C.UTF-8
 NO_COLOR=1
 export LC_ALL NO_COLOR
+# A safety net: the tmux server ends even if this script is killed.
+(sleep $((limit * 60)); tmux -L "$sock" kill-server) >/dev/null 2>&1 \
+    </dev/null &
+watchdog=$!
 cleanup() {
+	kill "$watchdog" 2>/dev/null
 	tmux -L "$sock" kill-server >/dev/null 2>&1
 	rm -rf "$tmp"
 }
@@ -249,9 +254,9 @@ tm send-keys -t log Tab Enter
 shows "journey: the source pane zoomed" log "Source: the failure as read"
 shows "journey: the log lines" log "Log lines:"
 shows "journey: the sender line" log "      4 Nov 28 09:00:01 mx1 postfix/qmgr"
-shows "journey: the first deferral" log "      5 Nov 28 09:00:03 mx1 postfix/smtp"
-shows "journey: the second deferral" log "     14 Nov 28 09:10:04 mx1 postfix/smtp"
-shows "journey: the last deferral" log "     16 Nov 28 09:40:05 mx1 postfix/smtp"
+shows "journey: the first deferral" log "      5 Nov 28 09:00:03 mx1 postfix"
+shows "journey: the second deferral" log "     14 Nov 28 09:10:04 mx1 postfix"
+shows "journey: the last deferral" log "     16 Nov 28 09:40:05 mx1 postfix"
 lacks "journey: no line of another message" log "5C6D7E8F90"
 tm send-keys -t log Escape Escape Tab Tab
 # search: the DMARC failure, highlighted; n wraps on to the same one
@@ -490,37 +495,41 @@ tm send-keys -t slow q
 restored slow 3
 
 # ------------------------------------------------------------ Ctrl-Z
-tm new-session -d -s jobs -x 120 -y 40 -c "$tmp" "env PS1='$ ' sh -i"
-shows "Ctrl-Z: a shell" jobs "$"
-tm send-keys -t jobs "${BOUNCEDOC_WRAP:-} '$BOUNCEDOC' '$data/tui-postfix.log'" \
-    Enter
-shows "Ctrl-Z: the screen is up" jobs "CODE STATUS  TYPE"
-tm send-keys -t jobs C-z
-if wait_gone jobs "CODE STATUS  TYPE"; then
-	ok "Ctrl-Z: back to the shell"
+# (valgrind cannot be suspended: Ctrl-Z is tested without it)
+if [ -n "${BOUNCEDOC_WRAP:-}" ]; then
+	ok "Ctrl-Z # SKIP job control does not work under ${BOUNCEDOC_WRAP%% *}"
 else
-	not_ok "Ctrl-Z: back to the shell" jobs
+	tm new-session -d -s jobs -x 120 -y 40 -c "$tmp" "env PS1='$ ' sh -i"
+	shows "Ctrl-Z: a shell" jobs "$"
+	tm send-keys -t jobs "'$BOUNCEDOC' '$data/tui-postfix.log'" Enter
+	shows "Ctrl-Z: the screen is up" jobs "CODE STATUS  TYPE"
+	tm send-keys -t jobs C-z
+	if wait_gone jobs "CODE STATUS  TYPE"; then
+		ok "Ctrl-Z: back to the shell"
+	else
+		not_ok "Ctrl-Z: back to the shell" jobs
+	fi
+	# the shell's own output, not the echo of the typed line: $((1 + 1))
+	tm send-keys -t jobs \
+	    "stty -a > '$tmp/stopped.stty'; echo stty-\$((1 + 1))" Enter
+	shows "Ctrl-Z: the shell runs commands" jobs "stty-2"
+	check "Ctrl-Z: the terminal is in canonical mode" \
+	    grep -q " icanon" "$tmp/stopped.stty"
+	tm send-keys -t jobs "fg" Enter
+	shows "fg: the screen is back" jobs "CODE STATUS  TYPE"
+	tm send-keys -t jobs q
+	if wait_gone jobs "CODE STATUS  TYPE"; then
+		ok "fg: q quits to the shell"
+	else
+		not_ok "fg: q quits to the shell" jobs
+	fi
+	tm send-keys -t jobs \
+	    "stty -a > '$tmp/after.stty'; echo after-\$((1 + 2))" Enter
+	shows "fg: the shell runs commands after" jobs "after-3"
+	check "fg: the terminal is in canonical mode after" \
+	    sh -c "grep -q ' icanon' '$tmp/after.stty' && grep -q ' echo ' \
+	    '$tmp/after.stty'"
 fi
-# the shell's own output, not the echo of the typed line: $((1 + 1))
-tm send-keys -t jobs "stty -a > '$tmp/stopped.stty'; echo stty-\$((1 + 1))" \
-    Enter
-shows "Ctrl-Z: the shell runs commands" jobs "stty-2"
-check "Ctrl-Z: the terminal is in canonical mode" \
-    grep -q " icanon" "$tmp/stopped.stty"
-tm send-keys -t jobs "fg" Enter
-shows "fg: the screen is back" jobs "CODE STATUS  TYPE"
-tm send-keys -t jobs q
-if wait_gone jobs "CODE STATUS  TYPE"; then
-	ok "fg: q quits to the shell"
-else
-	not_ok "fg: q quits to the shell" jobs
-fi
-tm send-keys -t jobs "stty -a > '$tmp/after.stty'; echo after-\$((1 + 2))" \
-    Enter
-shows "fg: the shell runs commands after" jobs "after-3"
-check "fg: the terminal is in canonical mode after" \
-    sh -c "grep -q ' icanon' '$tmp/after.stty' && grep -q ' echo ' \
-    '$tmp/after.stty'"
 
 echo "1..$n"
 [ "$fails" -eq 0 ]
