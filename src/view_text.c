@@ -13,6 +13,7 @@
 #include "kb.h"
 #include "record.h"
 #include "view_text.h"
+#include "xalloc.h"
 
 #define SGR_CODE	"\033[1;33m"	/* reply code */
 #define SGR_STATUS	"\033[1;36m"	/* enhanced status */
@@ -168,9 +169,12 @@ view_text_article(FILE *fp, const struct kb_article *a,
 	view_text_wrap(fp, a->explain, 2, 2, o);
 	heading(fp, "What the sending admin should do:", o);
 	for (i = 0; i < a->remedy.n; i++) {
+		/* the number is part of the text, so the first line is
+		 * measured with it; later lines hang under the text */
 		snprintf(num, sizeof num, "%zu. ", i + 1);
-		fprintf(fp, "    %s", num);
-		view_text_wrap(fp, a->remedy.v[i], 4 + (int)strlen(num), 0, o);
+		t = xasprintf("%s%s", num, a->remedy.v[i]);
+		view_text_wrap(fp, t, 4 + (int)strlen(num), 4, o);
+		free(t);
 	}
 	heading(fp, "What to tell the customer:", o);
 	view_text_wrap(fp, a->customer, 4, 4, o);
