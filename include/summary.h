@@ -1,21 +1,20 @@
 /*
- * summary.h - the grouped summary of failures, built while the records
- * stream past, in memory that grows with the number of groups instead of
- * the number of failures.
+ * summary.h - the grouped failures of records that stream past, in
+ * memory that grows with the number of groups instead of the number of
+ * failures.
  *
  * group_build() groups a recset, which must hold every record: a log of
  * gigabytes has more failures than fit in memory that way.  summary_add()
- * folds records in one at a time and keeps only those the summary shows:
- * of each set of records alike in reason, codes, recipient domain,
- * article and class, the first, the earliest and the latest.
+ * folds records into a group tree one at a time (group_add()) and keeps
+ * copies of only those the tree may name as representatives.
  * summary_finish() then gives the tree group_build() would give for all
  * of them - keys, counts, first and last times, the article of most
  * records, the representative and the order of the children - with a
  * recset of the kept records that the tree's rep indexes point into.
  *
- * The tree is for the summary views (view_report_summary(),
- * view_json_summary()): its slices (group.lo, group_tree.order) list the
- * kept records only, not every failure, so it cannot drive view_report().
+ * The tree has no order (group_tree.order is NULL): it drives the views
+ * that show groups (view_report() without verbose, view_report_summary(),
+ * view_json_summary()), not a list of every failure.
  */
 #ifndef BOUNCEDOC_SUMMARY_H
 #define BOUNCEDOC_SUMMARY_H

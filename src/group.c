@@ -1,46 +1,36 @@
 /*
- * group.c - group the failures of a recset by reason, codes and domain.
+ * group.c - group failures by reason, codes and recipient domain.
  *
- * Input: the records.  Output: struct group_tree (group.h).
+ * Input: records, one at a time (group_add()) or a whole recset
+ * (group_build()).  Output: struct group_tree (group.h).
  *
- * The failures are sorted once by (reason, codes, domain, record index);
- * then every node of the tree is a run of that order, so a node's records
- * are one slice of group_tree.order and each level is built by cutting
- * its parent's slice into runs.  Children are then sorted for display
- * (count descending, key ascending), which leaves the slices alone.
- * Everything that decides the output (keys, counts, ties) depends on the
- * records only, never on addresses or the clock.
+ * The rules that make a record's keys live here alone (reason_of(),
+ * codes_of(), domain_of()).  Each record is folded into the leaf of its
+ * keys - the records alike in reason, codes and domain - as a tally:
+ * counts, the lowest sequence number, the earliest and latest time, and
+ * per article how many records have it and the first of them.  Nothing
+ * else of the record is kept, so a leaf costs the same for one record or
+ * a million.  At the end the leaves are sorted by (reason, codes,
+ * domain), every node of the tree is a run of them and gets the tallies
+ * of its run merged, and children are sorted for display (count
+ * descending, key ascending).  A tally merged from others is the tally
+ * of all their records, so folding record by record or building from a
+ * recset gives the same tree.  Everything that decides the output (keys,
+ * counts, ties) depends on the records and their order only, never on
+ * addresses or the clock.
  */
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "esc.h"
 #include "group.h"
 #include "kb.h"
 #include "record.h"
 #include "xalloc.h"
-
-/* One failure, with the keys it is grouped by. */
-struct item {
-	size_t			 idx;		/* in the recset */
-	const char		*reason;
-	char			 codes[20];	/* "550 5.1.1" */
-	char			*domain;	/* owned */
-	const struct kb_article	*article;
-	int			 temporary;
-	int			 timed;		/* tkey is valid */
-	long long		 tkey;
-};
-
-/* What group_build() passes down while cutting slices. */
-struct build {
-	const struct recset	*rs;
-	struct item		*items;
-};
 
 static const char *const level_names[] = {
 	"all", "reason", "codes", "domain",
@@ -67,356 +57,393 @@ group_is_failure(const struct record *r)
 	return 1;
 }
 
-/* ------------------------------------------------------------ time */
+/* ------------------------------------------------------------ tallies */
 
-static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+/* How many records have one article, and the first of them. */
+struct vote {
+	const struct kb_article	*a;
+	size_t			 n;
+	size_t			 first;		/* lowest sequence number */
+};
 
-/* Month from its English abbreviation at s, 1-12, or 0. */
+/* The earliest or latest record: its time, what the time sorts by, and
+ * its place in the order read (ties: the earliest is the first read,
+ * the latest the last read). */
+struct stamp {
+	const char	*time;		/* NULL: no record with a time */
+	long long	 tkey;
+	size_t		 seq;
+};
+
+/* What the tree shows of a set of records. */
+struct tally {
+	size_t		 count, temporary, permanent;
+	size_t		 first;		/* lowest sequence number */
+	struct stamp	 early, late;
+	struct vote	*votes;		/* owned; records with an article */
+	size_t		 nvotes;
+};
+
+/* Counts n records of article a, the first of them read as first.
+ * Returns 1 if that is the first record of a so far, else 0. */
 static int
-month_of(const char *s)
+tally_vote(struct tally *t, const struct kb_article *a, size_t n,
+    size_t first)
 {
-	char		 m[4];
+	size_t	i;
+
+	for (i = 0; i < t->nvotes && t->votes[i].a != a; i++)
+		continue;
+	if (i == t->nvotes) {
+		t->votes = xreallocarray(t->votes, t->nvotes + 1,
+		    sizeof *t->votes);
+		t->votes[t->nvotes].a = a;
+		t->votes[t->nvotes].n = n;
+		t->votes[t->nvotes++].first = first;
+		return 1;
+	}
+	t->votes[i].n += n;
+	if (first >= t->votes[i].first)
+		return 0;
+	t->votes[i].first = first;
+	return 1;
+}
+
+/* Takes s as the earliest or latest of t if it is; returns 1 for the
+ * earliest, 2 for the latest, 3 for both, or 0. */
+static int
+tally_stamp(struct tally *t, const struct stamp *s)
+{
+	int	took = 0;
+
+	if (s->time == NULL)
+		return 0;
+	if (t->early.time == NULL || s->tkey < t->early.tkey ||
+	    (s->tkey == t->early.tkey && s->seq < t->early.seq)) {
+		t->early = *s;
+		took |= 1;
+	}
+	if (t->late.time == NULL || s->tkey > t->late.tkey ||
+	    (s->tkey == t->late.tkey && s->seq > t->late.seq)) {
+		t->late = *s;
+		took |= 2;
+	}
+	return took;
+}
+
+/* Adds the records of src to dst. */
+static void
+tally_merge(struct tally *dst, const struct tally *src)
+{
+	size_t	i;
+
+	if (src->count == 0)
+		return;
+	if (dst->count == 0 || src->first < dst->first)
+		dst->first = src->first;
+	dst->count += src->count;
+	dst->temporary += src->temporary;
+	dst->permanent += src->permanent;
+	tally_stamp(dst, &src->early);
+	tally_stamp(dst, &src->late);
+	for (i = 0; i < src->nvotes; i++)
+		tally_vote(dst, src->votes[i].a, src->votes[i].n,
+		    src->votes[i].first);
+}
+
+/* The article of most records (ties: the one whose first record came
+ * first), or NULL if no record has one. */
+static const struct vote *
+tally_winner(const struct tally *t)
+{
+	const struct vote	*best = NULL;
+	size_t			 i;
+
+	for (i = 0; i < t->nvotes; i++)
+		if (best == NULL || t->votes[i].n > best->n ||
+		    (t->votes[i].n == best->n &&
+		    t->votes[i].first < best->first))
+			best = &t->votes[i];
+	return best;
+}
+
+/* ------------------------------------------------------------ leaves */
+
+/* The records alike in reason, codes and domain: the leaf of the tree. */
+struct leaf {
+	uint64_t	 hash;
+	const char	*reason;	/* static or into the kb */
+	char		 codes[20];	/* "550 5.1.1" */
+	char		 reply[4];
+	char		 status[12];
+	char		*domain;	/* owned */
+	struct tally	 t;
+	char		*times[2];	/* owned copies: early, late */
+	size_t		 caps[2];
+	size_t		 lo;		/* its records' slice of the order */
+};
+
+/* The leaves while records are added (group_tree.fold). */
+struct group_fold {
+	struct leaf	*v;
+	size_t		 n, cap;
+	size_t		*tab;		/* index + 1 into v; 0: empty */
+	size_t		 tabcap;	/* a power of two */
+	char		*dom;		/* domain_of(), reused */
+	size_t		 domcap;
+};
+
+static const char *
+reason_of(const struct record *r)
+{
+	return r->diagnosis.reason ? r->diagnosis.reason : "undefined";
+}
+
+/* "550 5.1.1", "550", "5.1.1" or "" (no code). */
+static void
+codes_of(const struct record *r, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s", r->reply, r->reply[0] != '\0' &&
+	    r->status[0] != '\0' ? " " : "", r->status);
+}
+
+/* The domain of a recipient, lower-cased, into f->dom: "Bob@AOL.example>"
+ * gives "aol.example"; no '@' gives "". */
+static const char *
+domain_of(struct group_fold *f, const char *rcpt)
+{
+	const char	*at = NULL;
+	size_t		 n = 0, i;
+
+	if (rcpt != NULL && (at = strrchr(rcpt, '@')) != NULL) {
+		at++;
+		n = strcspn(at, "> \t;,)");
+		while (n > 0 && at[n - 1] == '.')
+			n--;
+	}
+	if (n + 1 > f->domcap) {
+		f->domcap = n + 64;
+		f->dom = xreallocarray(f->dom, f->domcap, 1);
+	}
+	for (i = 0; i < n; i++)
+		f->dom[i] = (char)tolower((unsigned char)at[i]);
+	f->dom[n] = '\0';
+	return f->dom;
+}
+
+static uint64_t
+hash_keys(const char *const keys[3])
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
 	const char	*p;
 	int		 i;
 
 	for (i = 0; i < 3; i++) {
-		if (!isalpha((unsigned char)s[i]))
-			return 0;
-		m[i] = (char)tolower((unsigned char)s[i]);
+		for (p = keys[i]; *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+		h = (h ^ 0xff) * 0x100000001b3ULL;
 	}
-	m[3] = '\0';
-	if ((p = strstr(months, m)) == NULL || (p - months) % 3 != 0)
-		return 0;
-	return (int)(p - months) / 3 + 1;
+	return h;
 }
 
-/* Reads exactly n digits at *s; returns the number or -1. */
-static int
-digits(const char **s, int n)
+/* The slot of the table for keys: its leaf's or an empty one. */
+static size_t *
+fold_slot(struct group_fold *f, const char *const keys[3], uint64_t h)
 {
-	int	v = 0, i;
+	const struct leaf	*l;
+	size_t			 i = (size_t)h & (f->tabcap - 1);
 
-	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)(*s)[i]))
-			return -1;
-		v = v * 10 + ((*s)[i] - '0');
+	for (; f->tab[i] != 0; i = (i + 1) & (f->tabcap - 1)) {
+		l = &f->v[f->tab[i] - 1];
+		if (l->hash == h && strcmp(l->reason, keys[0]) == 0 &&
+		    strcmp(l->codes, keys[1]) == 0 &&
+		    strcmp(l->domain, keys[2]) == 0)
+			break;
 	}
-	*s += n;
-	return v;
-}
-
-/* Reads "HH:MM[:SS[.frac]]" at *s into t. */
-static int
-clock_of(const char **s, struct group_time *t)
-{
-	if ((t->hour = digits(s, 2)) < 0 || **s != ':')
-		return -1;
-	(*s)++;
-	if ((t->min = digits(s, 2)) < 0)
-		return -1;
-	t->sec = 0;
-	if (**s == ':') {
-		(*s)++;
-		if ((t->sec = digits(s, 2)) < 0)
-			return -1;
-		if (**s == '.' || **s == ',')
-			for ((*s)++; isdigit((unsigned char)**s); (*s)++)
-				;
-	}
-	return t->hour < 24 && t->min < 60 && t->sec < 61 ? 0 : -1;
-}
-
-/* Reads a zone at *s ("Z", "+01:00", "-0500", "UT", "GMT"); returns the
- * offset east of UTC in seconds (0 when absent or unknown). */
-static long
-zone_of(const char *s)
-{
-	int	sign, h, m;
-
-	while (*s == ' ')
-		s++;
-	if (*s != '+' && *s != '-')
-		return 0;
-	sign = *s++ == '-' ? -1 : 1;
-	if ((h = digits(&s, 2)) < 0)
-		return 0;
-	if (*s == ':')
-		s++;
-	if ((m = digits(&s, 2)) < 0)
-		m = 0;
-	return sign * (h * 3600L + m * 60L);
-}
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static long long
-days_from_civil(long long y, int m, int d)
-{
-	long long	era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* "2026-11-28T09:14:02+01:00" */
-static int
-parse_iso(const char *s, struct group_time *t)
-{
-	if ((t->year = digits(&s, 4)) < 0 || *s++ != '-' ||
-	    (t->mon = digits(&s, 2)) < 0 || *s++ != '-' ||
-	    (t->day = digits(&s, 2)) < 0 || (*s != 'T' && *s != ' '))
-		return -1;
-	s++;
-	if (clock_of(&s, t) == -1)
-		return -1;
-	t->key = -zone_of(*s == 'Z' ? "" : s);
-	return 0;
-}
-
-/* "Sat, 28 Nov 2026 09:14:02 +0000" (RFC 5322 section 3.3) */
-static int
-parse_rfc5322(const char *s, struct group_time *t)
-{
-	if (isalpha((unsigned char)*s)) {
-		while (isalpha((unsigned char)*s))
-			s++;
-		if (*s == ',')
-			s++;
-	}
-	while (*s == ' ')
-		s++;
-	if ((t->day = digits(&s, 2)) < 0 && (t->day = digits(&s, 1)) < 0)
-		return -1;
-	if (*s++ != ' ' || (t->mon = month_of(s)) == 0)
-		return -1;
-	s += 3;
-	if (*s++ != ' ' || (t->year = digits(&s, 4)) < 0 || *s++ != ' ' ||
-	    clock_of(&s, t) == -1)
-		return -1;
-	t->key = -zone_of(s);
-	return 0;
-}
-
-/* "Nov 28 09:14:02", "Nov  3 09:14:02" (syslog, no year) */
-static int
-parse_syslog(const char *s, struct group_time *t)
-{
-	if ((t->mon = month_of(s)) == 0 || s[3] != ' ')
-		return -1;
-	s += 4;
-	if (*s == ' ')
-		s++;
-	if ((t->day = digits(&s, 2)) < 0 && (t->day = digits(&s, 1)) < 0)
-		return -1;
-	if (*s++ != ' ' || clock_of(&s, t) == -1)
-		return -1;
-	t->year = 0;
-	t->key = 0;
-	return 0;
-}
-
-int
-group_time_parse(const char *s, struct group_time *t)
-{
-	memset(t, 0, sizeof *t);
-	if (s == NULL)
-		return -1;
-	while (*s == ' ')
-		s++;
-	if (parse_iso(s, t) == -1 && parse_rfc5322(s, t) == -1 &&
-	    parse_syslog(s, t) == -1) {
-		memset(t, 0, sizeof *t);
-		return -1;
-	}
-	if (t->mon < 1 || t->mon > 12 || t->day < 1 || t->day > 31)
-		return -1;
-	/* Times without a year sort before every dated one, among
-	 * themselves by month, day and clock. */
-	t->key += t->year > 0 ? days_from_civil(t->year, t->mon, t->day) *
-	    86400 : ((t->mon * 32LL + t->day) * 86400) - (1LL << 45);
-	t->key += t->hour * 3600L + t->min * 60L + t->sec;
-	return 0;
-}
-
-void
-group_time_format(const char *s, char *buf, size_t size)
-{
-	struct group_time	 t;
-	char			*safe;
-
-	if (s == NULL)
-		snprintf(buf, size, "-");
-	else if (group_time_parse(s, &t) == -1) {
-		safe = esc_text(s, strlen(s), 0);
-		snprintf(buf, size, "%.*s", GROUP_TIME_LEN, safe);
-		free(safe);
-	} else if (t.year > 0)
-		snprintf(buf, size, "%04d-%02d-%02d %02d:%02d", t.year, t.mon,
-		    t.day, t.hour, t.min);
-	else
-		snprintf(buf, size, "%c%.2s %2d %02d:%02d",
-		    toupper((unsigned char)months[(t.mon - 1) * 3]),
-		    months + (t.mon - 1) * 3 + 1, t.day, t.hour, t.min);
-}
-
-/* ------------------------------------------------------------ keys */
-
-/* The domain of a recipient, lower-cased: "Bob@AOL.example>" gives
- * "aol.example"; no '@' gives "". */
-static char *
-domain_of(const char *rcpt)
-{
-	const char	*at;
-	size_t		 n, i;
-	char		*d;
-
-	if (rcpt == NULL || (at = strrchr(rcpt, '@')) == NULL)
-		return xstrdup("");
-	at++;
-	n = strcspn(at, "> \t;,)");
-	while (n > 0 && at[n - 1] == '.')
-		n--;
-	d = xstrndup(at, n);
-	for (i = 0; i < n; i++)
-		d[i] = (char)tolower((unsigned char)d[i]);
-	return d;
+	return &f->tab[i];
 }
 
 static void
-item_fill(struct item *it, const struct record *r, size_t idx)
+fold_grow(struct group_fold *f)
 {
-	struct group_time	t;
+	const struct leaf	*l;
+	size_t			 i, j;
 
-	it->idx = idx;
-	it->reason = r->diagnosis.reason ? r->diagnosis.reason : "undefined";
-	if (r->reply[0] != '\0' && r->status[0] != '\0')
-		snprintf(it->codes, sizeof it->codes, "%s %s", r->reply,
-		    r->status);
-	else
-		snprintf(it->codes, sizeof it->codes, "%s%s", r->reply,
-		    r->status);
-	it->domain = domain_of(r->recipient);
-	it->article = r->diagnosis.narticles > 0 ?
-	    r->diagnosis.articles[0] : NULL;
-	it->temporary = r->diagnosis.temporary;
-	it->timed = group_time_parse(r->time, &t) == 0;
-	it->tkey = t.key;
+	free(f->tab);
+	f->tabcap *= 2;
+	f->tab = xcalloc(f->tabcap, sizeof *f->tab);
+	for (i = 0; i < f->n; i++) {
+		l = &f->v[i];
+		for (j = (size_t)l->hash & (f->tabcap - 1); f->tab[j] != 0;
+		    j = (j + 1) & (f->tabcap - 1))
+			continue;
+		f->tab[j] = i + 1;
+	}
 }
 
-static int
-item_cmp(const void *x, const void *y)
+/* The leaf of r, made if new; returns its index in f->v. */
+static size_t
+fold_leaf(struct group_fold *f, const struct record *r)
 {
-	const struct item	*a = x, *b = y;
+	struct leaf	*l;
+	const char	*keys[3];
+	char		 codes[sizeof l->codes];
+	size_t		*slot;
+	uint64_t	 h;
+
+	codes_of(r, codes, sizeof codes);
+	keys[0] = reason_of(r);
+	keys[1] = codes;
+	keys[2] = domain_of(f, r->recipient);
+	h = hash_keys(keys);
+	if (*(slot = fold_slot(f, keys, h)) != 0)
+		return *slot - 1;
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 64;
+		f->v = xreallocarray(f->v, f->cap, sizeof *f->v);
+	}
+	l = &f->v[f->n];
+	memset(l, 0, sizeof *l);
+	l->hash = h;
+	l->reason = keys[0];
+	memcpy(l->codes, codes, sizeof l->codes);
+	memcpy(l->reply, r->reply, sizeof l->reply);
+	memcpy(l->status, r->status, sizeof l->status);
+	l->domain = xstrdup(keys[2]);
+	*slot = ++f->n;
+	if (f->n * 2 > f->tabcap)
+		fold_grow(f);
+	return f->n - 1;
+}
+
+/* Keeps a copy of the time s in slot i (0 early, 1 late) of l. */
+static const char *
+leaf_time(struct leaf *l, int i, const char *s)
+{
+	size_t	n = strlen(s) + 1;
+
+	if (n > l->caps[i]) {
+		l->caps[i] = n + 16;
+		l->times[i] = xreallocarray(l->times[i], l->caps[i], 1);
+	}
+	memcpy(l->times[i], s, n);
+	return l->times[i];
+}
+
+/* Folds r, read as seq, into its leaf; returns the leaf's index, and in
+ * *keep whether r is the first record of the leaf or of its article. */
+static size_t
+fold_add(struct group_fold *f, const struct record *r, size_t seq,
+    int *keep)
+{
+	const struct kb_article	*a = r->diagnosis.narticles > 0 ?
+				    r->diagnosis.articles[0] : NULL;
+	struct group_time	 gt;
+	struct stamp		 s;
+	struct leaf		*l;
+	size_t			 k = fold_leaf(f, r);
+	int			 took;
+
+	l = &f->v[k];
+	*keep = l->t.count == 0 || seq < l->t.first;
+	if (*keep)
+		l->t.first = seq;
+	l->t.count++;
+	if (r->diagnosis.temporary)
+		l->t.temporary++;
+	else
+		l->t.permanent++;
+	if (group_time_parse(r->time, &gt) == 0) {
+		s.time = r->time;
+		s.tkey = gt.key;
+		s.seq = seq;
+		took = tally_stamp(&l->t, &s);
+		if (took & 1)
+			l->t.early.time = leaf_time(l, 0, r->time);
+		if (took & 2)
+			l->t.late.time = leaf_time(l, 1, r->time);
+	}
+	if (a != NULL && tally_vote(&l->t, a, 1, seq))
+		*keep = 1;
+	return k;
+}
+
+static void
+fold_free(struct group_fold *f)
+{
+	size_t	i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->n; i++) {
+		free(f->v[i].domain);
+		free(f->v[i].t.votes);
+		free(f->v[i].times[0]);
+		free(f->v[i].times[1]);
+	}
+	free(f->v);
+	free(f->tab);
+	free(f->dom);
+	free(f);
+}
+
+/* ------------------------------------------------------------ nodes */
+
+static int
+leaf_cmp(const void *x, const void *y)
+{
+	const struct leaf	*a = *(const struct leaf *const *)x;
+	const struct leaf	*b = *(const struct leaf *const *)y;
 	int			 c;
 
 	if ((c = strcmp(a->reason, b->reason)) != 0)
 		return c;
 	if ((c = strcmp(a->codes, b->codes)) != 0)
 		return c;
-	if ((c = strcmp(a->domain, b->domain)) != 0)
-		return c;
-	return a->idx < b->idx ? -1 : a->idx > b->idx;
+	return strcmp(a->domain, b->domain);
 }
 
-/* The key of it at a level; static or into it. */
+/* The key of l at a level. */
 static const char *
-item_key(const struct item *it, enum group_level level)
+leaf_key(const struct leaf *l, enum group_level level)
 {
 	switch (level) {
 	case GROUP_REASON:
-		return it->reason;
+		return l->reason;
 	case GROUP_CODES:
-		return it->codes;
+		return l->codes;
 	case GROUP_DOMAIN:
-		return it->domain;
+		return l->domain;
 	default:
 		return "";
 	}
 }
 
-/* ------------------------------------------------------------ nodes */
-
-struct vote {
-	const struct kb_article	*a;
-	size_t			 idx;
-};
-
-static int
-vote_cmp(const void *x, const void *y)
-{
-	const struct vote	*a = x, *b = y;
-	int			 c;
-
-	if ((c = strcmp(a->a->id, b->a->id)) != 0)
-		return c;
-	return a->idx < b->idx ? -1 : a->idx > b->idx;
-}
-
-/* Sets g->article to the article of most records of the slice (ties: the
- * one seen first in the recset) and g->rep to its first record. */
+/* Fills the counts, times, article and representative of g from the
+ * leaves s[0..n). */
 static void
-node_article(struct group *g, const struct item *it, size_t n)
+node_fill(struct group *g, struct leaf *const *s, size_t n)
 {
-	struct vote	*v = xreallocarray(NULL, n ? n : 1, sizeof *v);
-	size_t		 nv = 0, i, j, best = 0, bestn = 0;
-
-	g->rep = (size_t)-1;
-	for (i = 0; i < n; i++) {
-		if (it[i].idx < g->rep)
-			g->rep = it[i].idx;
-		if (it[i].article != NULL) {
-			v[nv].a = it[i].article;
-			v[nv++].idx = it[i].idx;
-		}
-	}
-	qsort(v, nv, sizeof *v, vote_cmp);
-	for (i = 0; i < nv; i = j) {
-		for (j = i; j < nv && v[j].a == v[i].a; j++)
-			;
-		if (j - i > bestn ||
-		    (j - i == bestn && v[i].idx < v[best].idx)) {
-			best = i;
-			bestn = j - i;
-		}
-	}
-	if (bestn > 0) {
-		g->article = v[best].a;
-		g->rep = v[best].idx;
-		g->provider = g->article->provider;
-	}
-	free(v);
-}
-
-/* Fills the counts, times and article of the node over items[lo, lo+n). */
-static void
-node_fill(struct group *g, const struct build *b, size_t lo, size_t n)
-{
-	const struct item	*it = b->items + lo;
-	const struct item	*first = NULL, *last = NULL;
+	const struct vote	*best;
+	struct tally		 t;
 	size_t			 i;
 
-	g->lo = lo;
-	g->count = n;
-	for (i = 0; i < n; i++) {
-		if (it[i].temporary)
-			g->temporary++;
-		else
-			g->permanent++;
-		if (!it[i].timed)
-			continue;
-		if (first == NULL || it[i].tkey < first->tkey ||
-		    (it[i].tkey == first->tkey && it[i].idx < first->idx))
-			first = &it[i];
-		if (last == NULL || it[i].tkey > last->tkey ||
-		    (it[i].tkey == last->tkey && it[i].idx > last->idx))
-			last = &it[i];
+	memset(&t, 0, sizeof t);
+	for (i = 0; i < n; i++)
+		tally_merge(&t, &s[i]->t);
+	g->count = t.count;
+	g->temporary = t.temporary;
+	g->permanent = t.permanent;
+	g->lo = n > 0 ? s[0]->lo : 0;
+	g->first = t.early.time ? xstrdup(t.early.time) : NULL;
+	g->last = t.late.time ? xstrdup(t.late.time) : NULL;
+	g->rep = t.count > 0 ? t.first : (size_t)-1;
+	if ((best = tally_winner(&t)) != NULL) {
+		g->article = best->a;
+		g->provider = best->a->provider;
+		g->rep = best->first;
 	}
-	g->first = first ? b->rs->v[first->idx].time : NULL;
-	g->last = last ? b->rs->v[last->idx].time : NULL;
-	node_article(g, it, n);
+	free(t.votes);
 }
 
 static int
@@ -429,63 +456,124 @@ group_cmp(const void *x, const void *y)
 	return strcmp(a->key, b->key);
 }
 
-/* Cuts the slice of g into runs of equal key at level, recursively. */
-static void
-node_split(struct group *g, const struct build *b, enum group_level level)
+/* The end of the run of leaves from s[i] with its key at level. */
+static size_t
+run_end(struct leaf *const *s, size_t i, size_t n, enum group_level level)
 {
-	const struct item	*it = b->items;
-	size_t			 i, j, end = g->lo + g->count;
-	struct group		*c;
+	size_t	j;
+
+	for (j = i + 1; j < n && strcmp(leaf_key(s[j], level),
+	    leaf_key(s[i], level)) == 0; j++)
+		continue;
+	return j;
+}
+
+/* Makes the children of g at level from the sorted leaves s[0..n), one
+ * per run of equal key, and theirs below. */
+static void
+node_split(struct group *g, struct leaf *const *s, size_t n,
+    enum group_level level)
+{
+	struct group	*c;
+	size_t		 i, j;
 
 	if (level > GROUP_DOMAIN)
 		return;
-	for (i = g->lo; i < end; i = j) {
-		for (j = i + 1; j < end && strcmp(item_key(&it[j], level),
-		    item_key(&it[i], level)) == 0; j++)
-			;
-		g->child = xreallocarray(g->child, g->nchild + 1,
-		    sizeof *g->child);
-		c = &g->child[g->nchild++];
-		memset(c, 0, sizeof *c);
+	for (i = 0; i < n; i = run_end(s, i, n, level))
+		g->nchild++;
+	g->child = xcalloc(g->nchild ? g->nchild : 1, sizeof *g->child);
+	for (i = 0, c = g->child; i < n; i = j, c++) {
+		j = run_end(s, i, n, level);
 		c->level = level;
-		c->key = xstrdup(item_key(&it[i], level));
+		c->key = xstrdup(leaf_key(s[i], level));
 		if (level == GROUP_CODES) {
-			const struct record *r = &b->rs->v[it[i].idx];
-
-			memcpy(c->reply, r->reply, sizeof c->reply);
-			memcpy(c->status, r->status, sizeof c->status);
+			memcpy(c->reply, s[i]->reply, sizeof c->reply);
+			memcpy(c->status, s[i]->status, sizeof c->status);
 		}
-		node_fill(c, b, i, j - i);
+		node_fill(c, s + i, j - i);
+		node_split(c, s + i, j - i, level + 1);
 	}
-	for (i = 0; i < g->nchild; i++)
-		node_split(&g->child[i], b, level + 1);
 	if (g->nchild > 1)
 		qsort(g->child, g->nchild, sizeof *g->child, group_cmp);
+}
+
+/* Makes the tree of the leaves of t->fold; leaves the fold to the caller.
+ * Each leaf's lo is where its records go in an order by leaf. */
+static void
+tree_make(struct group_tree *t)
+{
+	struct group_fold	 *f = t->fold;
+	struct leaf		**s;
+	size_t			  i, lo = 0;
+
+	s = xreallocarray(NULL, f->n ? f->n : 1, sizeof *s);
+	for (i = 0; i < f->n; i++)
+		s[i] = &f->v[i];
+	qsort(s, f->n, sizeof *s, leaf_cmp);
+	for (i = 0; i < f->n; i++) {
+		s[i]->lo = lo;
+		lo += s[i]->t.count;
+	}
+	t->root.level = GROUP_ALL;
+	t->root.key = xstrdup("");
+	node_fill(&t->root, s, f->n);
+	node_split(&t->root, s, f->n, GROUP_REASON);
+	free(s);
+}
+
+void
+group_init(struct group_tree *t)
+{
+	memset(t, 0, sizeof *t);
+	t->fold = xcalloc(1, sizeof *t->fold);
+	t->fold->tabcap = 64;
+	t->fold->tab = xcalloc(t->fold->tabcap, sizeof *t->fold->tab);
+}
+
+int
+group_add(struct group_tree *t, const struct record *r, size_t seq)
+{
+	int	keep;
+
+	if (!group_is_failure(r))
+		return 0;
+	fold_add(t->fold, r, seq, &keep);
+	return keep;
+}
+
+void
+group_finish(struct group_tree *t)
+{
+	tree_make(t);
+	fold_free(t->fold);
+	t->fold = NULL;
 }
 
 void
 group_build(struct group_tree *t, const struct recset *rs)
 {
-	struct build	b;
-	size_t		i, n = 0;
+	struct leaf	*l;
+	size_t		*of, i;
+	int		 keep;
 
-	memset(t, 0, sizeof *t);
-	b.rs = rs;
-	b.items = xreallocarray(NULL, rs->n ? rs->n : 1, sizeof *b.items);
+	group_init(t);
+	of = xreallocarray(NULL, rs->n ? rs->n : 1, sizeof *of);
 	for (i = 0; i < rs->n; i++)
-		if (group_is_failure(&rs->v[i]))
-			item_fill(&b.items[n++], &rs->v[i], i);
-	qsort(b.items, n, sizeof *b.items, item_cmp);
-	t->root.level = GROUP_ALL;
-	t->root.key = xstrdup("");
-	node_fill(&t->root, &b, 0, n);
-	node_split(&t->root, &b, GROUP_REASON);
-	t->order = xreallocarray(NULL, n ? n : 1, sizeof *t->order);
-	for (i = 0; i < n; i++) {
-		t->order[i] = b.items[i].idx;
-		free(b.items[i].domain);
+		of[i] = group_is_failure(&rs->v[i]) ?
+		    fold_add(t->fold, &rs->v[i], i, &keep) : (size_t)-1;
+	tree_make(t);
+	/* each leaf's records, in the order of the recset */
+	t->order = xreallocarray(NULL, t->root.count ? t->root.count : 1,
+	    sizeof *t->order);
+	for (i = 0; i < rs->n; i++) {
+		if (of[i] == (size_t)-1)
+			continue;
+		l = &t->fold->v[of[i]];
+		t->order[l->lo++] = i;
 	}
-	free(b.items);
+	free(of);
+	fold_free(t->fold);
+	t->fold = NULL;
 }
 
 static void
@@ -497,6 +585,8 @@ node_release(struct group *g)
 		node_release(&g->child[i]);
 	free(g->child);
 	free(g->key);
+	free(g->first);
+	free(g->last);
 }
 
 void
@@ -504,5 +594,6 @@ group_release(struct group_tree *t)
 {
 	node_release(&t->root);
 	free(t->order);
+	fold_free(t->fold);
 	memset(t, 0, sizeof *t);
 }

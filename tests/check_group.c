@@ -472,6 +472,95 @@ START_TEST(summary_json)
 }
 END_TEST
 
+/* The summary JSON of t (every node: keys, counts, times, article and
+ * representative) and the report; caller frees. */
+static char *
+tree_text(const struct group_tree *t)
+{
+	struct view_text_opts	 o = { 0, 78, 0 };
+	char			*buf = NULL;
+	size_t			 len = 0;
+	FILE			*fp = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(fp);
+	view_json_summary(fp, &rs, t);
+	view_report(fp, &rs, t, &o);
+	fclose(fp);
+	return buf;
+}
+
+/*
+ * Folding the rows one at a time gives group_build()'s tree, whatever
+ * the order of the calls (_i 1: backwards): the sequence numbers break
+ * the ties.  group_add() asks to keep a row when it is the first of its
+ * reason, codes and domain, or the first there with its article.
+ */
+START_TEST(fold_any_order)
+{
+	static const int	 want_keep[2][NROWS] = {
+		/* 2: t-user again; 5: delivered */
+		{ 1, 1, 0, 1, 1, 0, 1, 1 },
+		/* backwards, 2 comes before 0 and 1 */
+		{ 1, 1, 1, 1, 1, 0, 1, 1 },
+	};
+	struct group_tree	 t;
+	char			*a, *b;
+	size_t			 k, i;
+
+	group_init(&t);
+	for (k = 0; k < NROWS; k++) {
+		i = _i ? NROWS - 1 - k : k;
+		ck_assert_int_eq(group_add(&t, &rs.v[i], i), want_keep[_i][i]);
+	}
+	group_finish(&t);
+	ck_assert_ptr_null(t.order);
+	ck_assert_uint_eq(t.root.child[0].child[0].rep, 0);
+	ck_assert_uint_eq(t.root.child[1].rep, 4);
+	a = tree_text(&tree);
+	b = tree_text(&t);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	group_release(&t);
+}
+END_TEST
+
+/* Two records at the same instant, written two ways: the earliest is the
+ * first read, the latest the last read, in whatever order they are
+ * folded. */
+START_TEST(time_ties)
+{
+	struct group_tree	 t;
+	struct recset		 e;
+	struct record		*r;
+	size_t			 i;
+
+	recset_init(&e);
+	for (i = 0; i < 2; i++) {
+		r = recset_add(&e);
+		r->recipient = xstrdup("x@aol.example");
+		r->time = xstrdup(i == 0 ? "2026-11-28T09:14:02Z" :
+		    "2026-11-28T10:14:02+01:00");
+		r->diagnostic = xstrdup("421 4.7.0 slow down");
+		record_diagnose(r, kb);
+	}
+	group_init(&t);
+	ck_assert_int_eq(group_add(&t, &e.v[1], 1), 1);
+	ck_assert_int_eq(group_add(&t, &e.v[0], 0), 1);
+	group_finish(&t);
+	ck_assert_str_eq(t.root.first, "2026-11-28T09:14:02Z");
+	ck_assert_str_eq(t.root.last, "2026-11-28T10:14:02+01:00");
+	ck_assert_str_eq(t.root.child[0].child[0].child[0].first,
+	    "2026-11-28T09:14:02Z");
+	group_release(&t);
+	group_build(&t, &e);
+	ck_assert_str_eq(t.root.first, "2026-11-28T09:14:02Z");
+	ck_assert_str_eq(t.root.last, "2026-11-28T10:14:02+01:00");
+	group_release(&t);
+	recset_release(&e);
+}
+END_TEST
+
 /* Bytes of the input in a domain or a time never reach the text raw. */
 START_TEST(hostile_bytes)
 {
@@ -525,6 +614,8 @@ main(void)
 	tcase_add_loop_test(tc, summary_time_span, 0, 2);
 	tcase_add_test(tc, summary_json);
 	tcase_add_test(tc, hostile_bytes);
+	tcase_add_loop_test(tc, fold_any_order, 0, 2);
+	tcase_add_test(tc, time_ties);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("time");
 	tcase_add_loop_test(tc, time_parse, 0, sizeof times / sizeof times[0]);
