@@ -2,7 +2,8 @@
  * view_report.h - the plain-text report (--report) and summary
  * (--summary).
  *
- * Both show a struct group_tree built from the same recset.  The output
+ * Both show a struct group_tree (group.h) and the recset its rep
+ * indexes point into: group_build()'s, or summary_finish()'s.  The output
  * is plain text to paste into a ticket or a mail: codes are marked with
  * brackets, colour (only when o->color) is used for headings alone, lines
  * are wrapped at o->width, and everything from the input goes through
@@ -28,7 +29,8 @@
  * The report: a headline (failures, temporary and permanent, the period),
  * then the groups with the title and first remedy of their article; with
  * o->verbose, then every failure (recipient, time, where, the diagnostic
- * with its codes marked, the article and the text for the customer).
+ * with its codes marked, the article and the text for the customer),
+ * which only a tree of group_build() lists (t->order).
  */
 void	view_report(FILE *fp, const struct recset *rs,
 	    const struct group_tree *t, const struct view_text_opts *o);

@@ -407,11 +407,12 @@ show_records(const struct opts *o, const struct recset *rs,
 		view_report(stdout, rs, t, &vo);
 }
 
-/* The JSON records and the summary are made as the records are read
- * (input_each()): a log of any size is shown in bounded memory. */
+/* The JSON records, the summary and the report's groups are made as the
+ * records are read (input_each()): a log of any size is shown in bounded
+ * memory.  Only the report with every failure (-v) keeps them all. */
 struct stream {
 	const struct opts	*o;
-	struct summary		*sum;		/* --summary, else NULL */
+	struct summary		*sum;		/* groups, else NULL */
 	size_t			 temporary, permanent;
 };
 
@@ -441,7 +442,7 @@ run_stream(const struct opts *o, const struct kb *kb, int argc, char **argv,
 	struct group_tree	 t;
 	int			 i, failed = 0;
 
-	if (pick_view(o) == VIEW_SUMMARY)
+	if (!o->json || pick_view(o) == VIEW_SUMMARY)
 		st.sum = summary_new();
 	for (i = 0; i < argc; i++) {
 		if (input_each(argv[i], kb, stream_record, &st, d) == -1)
@@ -483,7 +484,7 @@ run_files(const struct opts *o, const struct kb *kb, int argc, char **argv,
 		argc = 1;
 		argv = stdin_only;
 	}
-	if (o->json || pick_view(o) == VIEW_SUMMARY)
+	if (o->json || pick_view(o) == VIEW_SUMMARY || !o->verbose)
 		return run_stream(o, kb, argc, argv, d);
 	recset_init(&rs);
 	for (i = 0; i < argc; i++) {

@@ -371,7 +371,7 @@ view_report(FILE *fp, const struct recset *rs, const struct group_tree *t,
 	if (t->root.count == 0)
 		return;
 	report_groups(fp, t, o);
-	if (o->verbose)
+	if (o->verbose && t->order != NULL)
 		report_details(fp, rs, t, o);
 }
 
