@@ -115,6 +115,15 @@ want_color(enum view_tui_color color)
 	return nc == NULL || *nc == '\0';
 }
 
+/* Can this terminal place the cursor (a dumb terminal cannot)? */
+static int
+can_draw(void)
+{
+	const char	*cup = tigetstr("cup");
+
+	return cup != NULL && cup != (const char *)-1;
+}
+
 /* Sets up curses on the terminal; keys from /dev/tty if keys_tty. */
 static int
 term_open(struct screen_io *t, int keys_tty, enum view_tui_color color,
@@ -139,6 +148,13 @@ term_open(struct screen_io *t, int keys_tty, enum view_tui_color color,
 		goto close;
 	}
 	set_term(t->scr);
+	if (!can_draw()) {
+		diag_add(d, "the terminal '%s' cannot move the cursor: "
+		    "showing the report", termname());
+		endwin();
+		delscreen(t->scr);
+		goto close;
+	}
 	xalloc_set_fatal_hook(fatal_hook);
 	cbreak();
 	noecho();
@@ -593,6 +609,7 @@ view_tui_run(const struct kb *kb, char **paths, size_t npaths,
 	    xasprintf("%zu inputs", npaths) : strcmp(paths[0], "-") == 0 ?
 	    xstrdup("(stdin)") : xstrdup(paths[0]);
 	st.label = label;
+	st.prog.npaths = npaths;
 	signals_catch();
 	if (term_open(&t, keys_tty && !paste, color, d) == -1) {
 		signals_restore();

@@ -404,6 +404,12 @@ shows "Ctrl-C: the screen is up" intr "CODE STATUS  TYPE"
 tm send-keys -t intr C-c
 restored intr 130
 
+# ------------------------------------------- a terminal that cannot draw
+start dumb TERM=dumb -- "$data/tui-postfix.log"
+shows "TERM=dumb: the report instead" dumb "Bounce report: 5 failures"
+shows "TERM=dumb: says why" dumb "cannot move the cursor: showing the report"
+restored dumb 3
+
 # ----------------------------------------------------------- SIGTERM
 start term -- "$data/tui-postfix.log"
 shows "SIGTERM: the screen is up" term "CODE STATUS  TYPE"
