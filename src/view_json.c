@@ -93,11 +93,38 @@ key(FILE *fp, const char *k, int *first)
 	fprintf(fp, "\"%s\":", k);
 }
 
+/* "k":"v", or "k":null when v is NULL or empty. */
 static void
 kv(FILE *fp, const char *k, const char *v, int *first)
 {
 	key(fp, k, first);
 	view_json_str(fp, v != NULL && *v != '\0' ? v : NULL);
+}
+
+/* "k":n */
+static void
+knum(FILE *fp, const char *k, unsigned long long n, int *first)
+{
+	key(fp, k, first);
+	fprintf(fp, "%llu", n);
+}
+
+/* Opens an object of the output: '{' and its schema version. */
+static void
+begin(FILE *fp, int *first)
+{
+	*first = 1;
+	putc('{', fp);
+	knum(fp, "schema", JSON_SCHEMA_VERSION, first);
+}
+
+/* The keys that name an article (the loader makes sure none is empty). */
+static void
+article_keys(FILE *fp, const struct kb_article *a, int *first)
+{
+	kv(fp, "id", a->id, first);
+	kv(fp, "kind", kb_kind_name(a->kind), first);
+	kv(fp, "title", a->title, first);
 }
 
 static void
@@ -108,14 +135,12 @@ articles(FILE *fp, const struct diagnosis *d, int *first)
 	key(fp, "articles", first);
 	putc('[', fp);
 	for (i = 0; i < d->narticles; i++) {
+		int f2 = 1;
+
 		if (i > 0)
 			putc(',', fp);
-		fputs("{\"id\":", fp);
-		view_json_str(fp, d->articles[i]->id);
-		fputs(",\"kind\":", fp);
-		view_json_str(fp, kb_kind_name(d->articles[i]->kind));
-		fputs(",\"title\":", fp);
-		view_json_str(fp, d->articles[i]->title);
+		putc('{', fp);
+		article_keys(fp, d->articles[i], &f2);
 		putc('}', fp);
 	}
 	putc(']', fp);
@@ -142,9 +167,7 @@ view_json_explain(FILE *fp, const char *text, size_t len,
 
 	if (f->reply)
 		snprintf(reply, sizeof reply, "%d", f->reply);
-	putc('{', fp);
-	key(fp, "schema", &first);
-	fprintf(fp, "%d", JSON_SCHEMA_VERSION);
+	begin(fp, &first);
 	common(fp, reply, f->status, f->phase, d, &first);
 	key(fp, "diagnostic", &first);
 	view_json_string(fp, text, len);
@@ -168,8 +191,7 @@ attempts(FILE *fp, const struct record *r, int *first)
 			putc(',', fp);
 		putc('{', fp);
 		kv(fp, "time", a->time, &f2);
-		key(fp, "line", &f2);
-		fprintf(fp, "%lu", a->line);
+		knum(fp, "line", a->line, &f2);
 		kv(fp, "action", a->action, &f2);
 		kv(fp, "reply_code", a->reply, &f2);
 		kv(fp, "enhanced_status", a->status, &f2);
@@ -184,12 +206,9 @@ view_json_record(FILE *fp, const struct record *r)
 {
 	int	first = 1;
 
-	putc('{', fp);
-	key(fp, "schema", &first);
-	fprintf(fp, "%d", JSON_SCHEMA_VERSION);
+	begin(fp, &first);
 	kv(fp, "source", r->source, &first);
-	key(fp, "line", &first);
-	fprintf(fp, "%lu", r->line);
+	knum(fp, "line", r->line, &first);
 	kv(fp, "time", r->time, &first);
 	kv(fp, "queue_id", r->queue_id, &first);
 	kv(fp, "sender", r->sender, &first);
@@ -213,9 +232,7 @@ view_json_article(FILE *fp, const struct kb_article *a)
 {
 	int	first = 1;
 
-	putc('{', fp);
-	key(fp, "schema", &first);
-	fprintf(fp, "%d", JSON_SCHEMA_VERSION);
+	begin(fp, &first);
 	kv(fp, "id", a->id, &first);
 	kv(fp, "kind", kb_kind_name(a->kind), &first);
 	kv(fp, "code", a->code, &first);
@@ -226,8 +243,7 @@ view_json_article(FILE *fp, const struct kb_article *a)
 	kv(fp, "reason", a->reason, &first);
 	kv(fp, "title", a->title, &first);
 	kv(fp, "file", a->file, &first);
-	key(fp, "line", &first);
-	fprintf(fp, "%lu", a->line);
+	knum(fp, "line", a->line, &first);
 	fputs("}\n", fp);
 }
 
@@ -247,21 +263,16 @@ group_node(FILE *fp, const struct recset *rs, const struct group *g,
 	const struct record	*r = g->count ? &rs->v[g->rep] : NULL;
 	int			 first = 1, f2 = 1;
 
-	putc('{', fp);
-	key(fp, "schema", &first);
-	fprintf(fp, "%d", JSON_SCHEMA_VERSION);
+	begin(fp, &first);
 	kv(fp, "level", group_level_name(g->level), &first);
 	kv(fp, "reason", k->reason, &first);
 	kv(fp, "reply_code", k->reply, &first);
 	kv(fp, "enhanced_status", k->status, &first);
 	kv(fp, "domain", k->domain, &first);
 	kv(fp, "provider", g->provider, &first);
-	key(fp, "count", &first);
-	fprintf(fp, "%zu", g->count);
-	key(fp, "temporary_count", &first);
-	fprintf(fp, "%zu", g->temporary);
-	key(fp, "permanent_count", &first);
-	fprintf(fp, "%zu", g->permanent);
+	knum(fp, "count", g->count, &first);
+	knum(fp, "temporary_count", g->temporary, &first);
+	knum(fp, "permanent_count", g->permanent, &first);
 	kv(fp, "first", g->first, &first);
 	kv(fp, "last", g->last, &first);
 	key(fp, "article", &first);
@@ -269,9 +280,7 @@ group_node(FILE *fp, const struct recset *rs, const struct group *g,
 		fputs("null", fp);
 	else {
 		putc('{', fp);
-		kv(fp, "id", a->id, &f2);
-		kv(fp, "kind", kb_kind_name(a->kind), &f2);
-		kv(fp, "title", a->title, &f2);
+		article_keys(fp, a, &f2);
 		kv(fp, "remedy", a->remedy.n ? a->remedy.v[0] : NULL, &f2);
 		putc('}', fp);
 	}
@@ -282,8 +291,7 @@ group_node(FILE *fp, const struct recset *rs, const struct group *g,
 		f2 = 1;
 		putc('{', fp);
 		kv(fp, "source", r->source, &f2);
-		key(fp, "line", &f2);
-		fprintf(fp, "%lu", r->line);
+		knum(fp, "line", r->line, &f2);
 		kv(fp, "recipient", r->recipient, &f2);
 		kv(fp, "diagnostic", r->diagnostic, &f2);
 		putc('}', fp);

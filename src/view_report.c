@@ -55,19 +55,6 @@ safe(const char *s)
 	return esc_text(s ? s : "", s ? strlen(s) : 0, 0);
 }
 
-/* Columns taken by a safe UTF-8 string (one per code point). */
-static int
-cols(const char *s, size_t n)
-{
-	int	c = 0;
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			c++;
-	return c;
-}
-
 static int
 ndigits(size_t n)
 {
@@ -80,41 +67,6 @@ ndigits(size_t n)
 	return d;
 }
 
-/*
- * Writes the words of the safe text s from column col (the caller wrote
- * what comes before), wrapping at width and indenting continuation lines
- * by indent.  A word longer than a line (a URL) stands alone.  Ends the
- * line.
- */
-static void
-wrap(FILE *fp, const char *s, int indent, int col, int width)
-{
-	size_t	n;
-	int	w, fresh = 1;
-
-	for (;;) {
-		s += strspn(s, " ");
-		if (*s == '\0')
-			break;
-		n = strcspn(s, " ");
-		w = cols(s, n);
-		if (!fresh && col + 1 + w > width) {
-			fprintf(fp, "\n%*s", indent, "");
-			col = indent;
-			fresh = 1;
-		}
-		if (!fresh) {
-			putc(' ', fp);
-			col++;
-		}
-		fwrite(s, 1, n, fp);
-		col += w;
-		fresh = 0;
-		s += n;
-	}
-	putc('\n', fp);
-}
-
 /* Writes prefix (trusted) then the untrusted text, wrapped. */
 static void
 wrap_field(FILE *fp, int indent, const char *prefix, const char *text,
@@ -123,8 +75,8 @@ wrap_field(FILE *fp, int indent, const char *prefix, const char *text,
 	char	*t = esc_text(text, strlen(text), 0);
 
 	fprintf(fp, "%*s%s", indent, "", prefix);
-	wrap(fp, t, indent + hang, indent + cols(prefix, strlen(prefix)),
-	    width);
+	view_text_words(fp, t, indent + hang, indent + view_text_cols(prefix,
+	    strlen(prefix)), width);
 	free(t);
 }
 
@@ -216,7 +168,7 @@ report_domain(FILE *fp, const struct group *d, const struct group *c,
 		p = safe(d->provider);
 	l = xasprintf("%s%s%s%s", k, p ? " (" : "", p ? p : "", p ? ")" : "");
 	fprintf(fp, "%*s%*zu  ", indent, "", cw, d->count);
-	wrap(fp, l, indent + cw + 2, indent + cw + 2, o->width);
+	view_text_words(fp, l, indent + cw + 2, indent + cw + 2, o->width);
 	free(l);
 	free(k);
 	free(p);
@@ -273,32 +225,6 @@ report_groups(FILE *fp, const struct group_tree *t,
 	}
 }
 
-/* The diagnostic of r, made safe, with its codes in brackets; caller
- * frees. */
-static char *
-marked(const struct record *r)
-{
-	const struct findings	*f = &r->findings;
-	const char		*text = r->diagnostic;
-	size_t			 len = strlen(text), pos = 0, i, n = 0, cap = 0;
-	char			*out = NULL;
-
-	esc_append(&out, &n, &cap, "", 0, 0);
-	for (i = 0; i < f->nspans; i++) {
-		const struct findings_span *s = &f->spans[i];
-
-		if (s->off < pos || s->off + s->len > len)
-			continue;
-		esc_append(&out, &n, &cap, text + pos, s->off - pos, 0);
-		esc_append(&out, &n, &cap, "[", 1, 0);
-		esc_append(&out, &n, &cap, text + s->off, s->len, 0);
-		esc_append(&out, &n, &cap, "]", 1, 0);
-		pos = s->off + s->len;
-	}
-	esc_append(&out, &n, &cap, text + pos, len - pos, 0);
-	return out;
-}
-
 static void
 report_record(FILE *fp, const struct record *r, size_t num, int nw,
     const struct view_text_opts *o)
@@ -318,13 +244,14 @@ report_record(FILE *fp, const struct record *r, size_t num, int nw,
 	s = safe(r->source ? r->source : "-");
 	t = xasprintf("%s%s", s, where);
 	fprintf(fp, "%*ssource:   ", ind, "");
-	wrap(fp, t, ind + 10, ind + 10, o->width);
+	view_text_words(fp, t, ind + 10, ind + 10, o->width);
 	free(s);
 	free(t);
 	if (r->diagnostic != NULL) {
-		t = marked(r);
+		t = view_text_marked(r->diagnostic, strlen(r->diagnostic),
+		    &r->findings, 0);
 		fprintf(fp, "%*sreply:    ", ind, "");
-		wrap(fp, t, ind + 10, ind + 10, o->width);
+		view_text_words(fp, t, ind + 10, ind + 10, o->width);
 		free(t);
 	}
 	fprintf(fp, "%*sverdict:  %s, %s\n", ind, "",
@@ -460,7 +387,7 @@ row(const struct table *tb, size_t count, const struct group *g,
 	fprintf(tb->fp, "  %*s", 2 * depth, "");
 	col += 2 + 2 * depth;
 	room = tb->o->width - col;
-	w = cols(label, strlen(label));
+	w = view_text_cols(label, strlen(label));
 	if (tb->o->verbose || w <= room || room < 8) {
 		fprintf(tb->fp, "%s\n", label);
 		return;

@@ -29,9 +29,22 @@ sgr(FILE *fp, const struct view_text_opts *o, const char *seq)
 		fputs(seq, fp);
 }
 
-/* Display width of a safe UTF-8 string (counts code points). */
-static int
-width_of(const char *s, size_t n)
+/* Appends the trusted string m to the buffer of esc_append(). */
+static void
+mark(char **buf, size_t *n, size_t *cap, const char *m)
+{
+	size_t	len = strlen(m);
+
+	if (*n + len + 1 > *cap) {
+		*cap = (*n + len + 1) * 2;
+		*buf = xreallocarray(*buf, *cap, 1);
+	}
+	memcpy(*buf + *n, m, len + 1);
+	*n += len;
+}
+
+int
+view_text_cols(const char *s, size_t n)
 {
 	int	w = 0;
 	size_t	i;
@@ -43,73 +56,83 @@ width_of(const char *s, size_t n)
 }
 
 void
-view_text_wrap(FILE *fp, const char *s, int indent, int first_indent,
-    const struct view_text_opts *o)
+view_text_words(FILE *fp, const char *s, int indent, int col, int width)
 {
-	char	*safe = esc_text(s, strlen(s), ESC_KEEP_NL);
-	char	*p = safe;
-	int	 col = first_indent, wl, fresh = 1;
-	int	 width = o->width > 20 ? o->width : 78;
-	size_t	 n;
+	size_t	n;
+	int	w, fresh = 1;
 
-	fprintf(fp, "%*s", first_indent, "");
-	while (*p != '\0') {
-		if (*p == '\n' || *p == ' ') {
-			if (*p == '\n') {
+	while (*s != '\0') {
+		if (*s == '\n' || *s == ' ') {
+			if (*s == '\n') {
 				fprintf(fp, "\n%*s", indent, "");
 				col = indent;
 				fresh = 1;
 			}
-			p++;
+			s++;
 			continue;
 		}
-		n = strcspn(p, " \n");
-		wl = width_of(p, n);
-		if (!fresh && col + 1 + wl > width) {
+		n = strcspn(s, " \n");
+		w = view_text_cols(s, n);
+		if (!fresh && col + 1 + w > width) {
 			fprintf(fp, "\n%*s", indent, "");
 			col = indent;
 		} else if (!fresh) {
 			putc(' ', fp);
 			col++;
 		}
-		fwrite(p, 1, n, fp);
-		col += wl;
+		fwrite(s, 1, n, fp);
+		col += w;
 		fresh = 0;
-		p += n;
+		s += n;
 	}
 	putc('\n', fp);
+}
+
+void
+view_text_wrap(FILE *fp, const char *s, int indent, int first_indent,
+    const struct view_text_opts *o)
+{
+	char	*safe = esc_text(s, strlen(s), ESC_KEEP_NL);
+
+	fprintf(fp, "%*s", first_indent, "");
+	view_text_words(fp, safe, indent, first_indent,
+	    o->width > 20 ? o->width : 78);
 	free(safe);
+}
+
+char *
+view_text_marked(const char *text, size_t len, const struct findings *f,
+    int color)
+{
+	const struct findings_span	*s;
+	size_t				 pos = 0, i, n = 0, cap = 0;
+	char				*out = NULL;
+
+	esc_append(&out, &n, &cap, "", 0, 0);
+	for (i = 0; i < f->nspans; i++) {
+		s = &f->spans[i];
+		if (s->off < pos || s->off + s->len > len)
+			continue;
+		esc_append(&out, &n, &cap, text + pos, s->off - pos, 0);
+		/* trusted bytes: appended as they are */
+		mark(&out, &n, &cap, color ? (s->kind == FINDINGS_REPLY ?
+		    SGR_CODE : SGR_STATUS) : "[");
+		esc_append(&out, &n, &cap, text + s->off, s->len, 0);
+		mark(&out, &n, &cap, color ? SGR_OFF : "]");
+		pos = s->off + s->len;
+	}
+	esc_append(&out, &n, &cap, text + pos, len - pos, 0);
+	return out;
 }
 
 void
 view_text_highlight(FILE *fp, const char *text, size_t len,
     const struct findings *f, const struct view_text_opts *o, int indent)
 {
-	size_t	 i, pos = 0;
-	char	*safe;
+	char	*t = view_text_marked(text, len, f, o->color);
 
-	fprintf(fp, "%*s", indent, "");
-	for (i = 0; i < f->nspans; i++) {
-		const struct findings_span *s = &f->spans[i];
-
-		if (s->off < pos || s->off + s->len > len)
-			continue;
-		safe = esc_text(text + pos, s->off - pos, 0);
-		fputs(safe, fp);
-		free(safe);
-		sgr(fp, o, s->kind == FINDINGS_REPLY ? SGR_CODE : SGR_STATUS);
-		if (!o->color)
-			putc('[', fp);
-		fwrite(text + s->off, 1, s->len, fp);	/* digits and dots */
-		if (!o->color)
-			putc(']', fp);
-		sgr(fp, o, SGR_OFF);
-		pos = s->off + s->len;
-	}
-	safe = esc_text(text + pos, len - pos, 0);
-	fputs(safe, fp);
-	free(safe);
-	putc('\n', fp);
+	fprintf(fp, "%*s%s\n", indent, "", t);
+	free(t);
 }
 
 void
