@@ -3,8 +3,9 @@
  * tree group_build() makes of all of them: same groups in the same order,
  * same counts, times, articles, providers and representatives, and the
  * same report, summary and summary JSON printed from it.  Checked over
- * the test logs, one by one and together, and on a hand-made group whose
- * earliest and latest records are not its first and last.
+ * the test logs, one by one and together, the bounce messages, all the
+ * test data, and a hand-made group whose earliest and latest records are
+ * not its first and last.
  */
 #include "config.h"
 
@@ -161,6 +162,19 @@ START_TEST(test_logs)
 }
 END_TEST
 
+/* Directories of every kind of input: bounce messages, and the whole
+ * test data (logs, texts, hostile and broken files). */
+static const char *const dirs[] = { "messages", "" };
+
+START_TEST(test_dirs)
+{
+	char	*path = strdup(tap_data(dirs[_i]));
+
+	compare((const char *const *)&path, 1);
+	free(path);
+}
+END_TEST
+
 /* All the logs in one run: groups gather records of several files. */
 START_TEST(test_all_logs)
 {
@@ -219,6 +233,7 @@ summary_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_logs, 0, NROWS(inputs));
 	tcase_add_test(tc, test_all_logs);
+	tcase_add_loop_test(tc, test_dirs, 0, NROWS(dirs));
 	tcase_add_test(tc, test_votes);
 	suite_add_tcase(s, tc);
 	return s;
