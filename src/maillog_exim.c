@@ -140,9 +140,9 @@ rejected(struct maillog_line *l, const char *p, const char *end,
 	const char	*e, *t;
 
 	l->event = MAILLOG_EV_REJECT;
-	l->client = word_after(p - 1, end, " H=");
-	if (l->client.p != NULL && l->client.p + l->client.n > rej)
-		l->client.n = (size_t)(rej - l->client.p);
+	/* the H= before " rejected": one after it would make a span that
+	 * ends before it starts */
+	l->client = word_after(p - 1, rej, " H=");
 	l->sender = maillog_unangle(word_after(p - 1, rej, " F="));
 	if (end - rej > 15 && memcmp(rej, " rejected RCPT <", 16) == 0 &&
 	    (e = memchr(rej + 16, '>', (size_t)(end - rej - 16))) != NULL) {
