@@ -6,6 +6,8 @@
 # when tmux is not installed.
 : "${BOUNCEDOC:=./bouncedoc}"
 : "${srcdir:=.}"
+# tmux starts the program in another directory: use absolute paths
+srcdir=$(cd "$srcdir" && pwd) || exit 1
 data="$srcdir/tests/data"
 examples="$srcdir/examples"
 n=0
