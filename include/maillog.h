@@ -40,6 +40,8 @@
 #define BOUNCEDOC_MAILLOG_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "diag.h"
@@ -118,16 +120,33 @@ struct maillog_line {
 	sizeof(struct maillog_span) + 1)
 
 /*
- * What the line before looked like: most lines of a log share their host
- * and program prefix ("mail postfix/") and the digits of their pids, so
- * those are checked first.  Zero it before the first line.
+ * What the lines before looked like: most lines of a log share their
+ * host and program prefix ("mail postfix/") and a dozen daemon names, so
+ * those are checked first.  Only a cache: a line parses the same with
+ * any hint.  Zero it before the first line.
  */
+#define MAILLOG_DAEMONS	32
 struct maillog_hint {
 	size_t		 hostlen;	/* of tpl */
 	size_t		 tpllen;	/* "host postfix/": up to the daemon */
-	size_t		 pidlen;
 	enum maillog_mta mta;		/* of the program in tpl */
 	char		 tpl[80];
+	/* the stamp of the line before and its ' ' (most lines share their
+	 * second with it) */
+	char		 stamp[32];
+	size_t		 stampk;	/* 0: none */
+	size_t		 stampmin;	/* the line length it needs */
+	int		 stampexim;
+	/* stamp and tpl in a row, when both are there and Postfix's */
+	char		 fast[96];
+	size_t		 fastlen;	/* 0: none */
+	/* the Postfix daemon names seen after tpl (maillog_line.c) */
+	struct maillog_daemon {
+		uint64_t	 w[2];		/* the name, zero-padded */
+		uint64_t	 m[2];		/* masks of its bytes */
+		size_t		 len;		/* 0: empty */
+		int		 quiet;
+	} daemons[MAILLOG_DAEMONS];
 };
 
 /*
@@ -159,9 +178,63 @@ void	maillog_line_fields(struct maillog_line *l, const char *qid,
 	    size_t qlen);
 /* 1 for [0-9A-Za-z]: the characters of queue ids. */
 extern const unsigned char maillog_alnum[256];
-/* The first of the bytes a or b in [p, end), or end: memchr() for the
- * short distances inside a log line. */
-const char *maillog_first(const char *p, const char *end, int a, int b);
+/*
+ * The first of the bytes a or b in [p, end), or end: memchr() for the
+ * short distances inside a log line, eight bytes at a time (a word holds
+ * a byte equal to c where (w ^ c*ONES) has a zero byte; the lowest
+ * flagged byte is exact).  Only whole words inside [p, end) are read;
+ * the tail goes byte by byte.  Inline: every line of a log comes here.
+ */
+static inline const char *
+maillog_first(const char *p, const char *end, int a, int b)
+{
+	const uint64_t	ones = 0x0101010101010101ULL;
+	const uint64_t	highs = 0x8080808080808080ULL;
+	uint64_t	w, x, y, m;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		x = w ^ (ones * (unsigned char)a);
+		y = w ^ (ones * (unsigned char)b);
+		m = ((x - ones) & ~x) | ((y - ones) & ~y);
+		if ((m &= highs) != 0) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return p + (__builtin_ctzll(m) >> 3);
+#else
+			break;
+#endif
+		}
+		p += 8;
+	}
+	while (p < end && *p != a && *p != b)
+		p++;
+	return p;
+}
+
+/* The first byte c in [p, end), or end: maillog_first() for one byte. */
+static inline const char *
+maillog_first1(const char *p, const char *end, int c)
+{
+	const uint64_t	ones = 0x0101010101010101ULL;
+	const uint64_t	highs = 0x8080808080808080ULL;
+	uint64_t	w, x, m;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		x = w ^ (ones * (unsigned char)c);
+		if ((m = (x - ones) & ~x & highs) != 0) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return p + (__builtin_ctzll(m) >> 3);
+#else
+			break;
+#endif
+		}
+		p += 8;
+	}
+	while (p < end && *p != c)
+		p++;
+	return p;
+}
 /* Finds needle in s; NULL if absent. */
 const char *maillog_find(const char *s, size_t n, const char *needle,
 	    size_t nlen);

@@ -47,6 +47,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,11 +180,15 @@ fd_blank(int c)
 	return (c == FD_NONE || c <= ' ' || c >= 0x7f);
 }
 
-/* Whether c is one of the ASCII bytes in set (never NUL). */
+/* Whether c is one of the ASCII bytes in set (never NUL).  The sets are
+ * a few bytes long: a loop here costs less than a call to strchr(). */
 static int
 fd_oneof(int c, const char *set)
 {
-	return (c > 0 && c < 0x7f && strchr(set, c) != NULL);
+	for (; *set != '\0'; set++)
+		if (*set == c)
+			return (1);
+	return (0);
 }
 
 static int
@@ -210,30 +215,30 @@ fd_left(const char *t, size_t i)
 	return ((unsigned char)t[i - 1]);
 }
 
-/* Length of s if t[i..] starts with it (case-insensitive), else 0. */
-static size_t
+/* Length of s (lower-case, not empty) if t[i..] starts with it
+ * (case-insensitive), else 0. */
+static inline size_t
 fd_match(const char *t, size_t len, size_t i, const char *s)
 {
-	size_t	n, k;
+	size_t	k;
 
 	if (i >= len || fd_lower((unsigned char)t[i]) != s[0])
 		return (0);		/* the usual case, made cheap */
-	n = strlen(s);
-	if (len - i < n)
-		return (0);
-	for (k = 0; k < n; k++) {
-		if (fd_lower((unsigned char)t[i + k]) != s[k])
+	for (k = 1; s[k] != '\0'; k++) {
+		if (i + k >= len || fd_lower((unsigned char)t[i + k]) != s[k])
 			return (0);
 	}
-	return (n);
+	return (k);
 }
 
-/* Whether w[0..n) is in list (case-insensitive). */
+/* Whether w[0..n) (n > 0) is in list (case-insensitive). */
 static int
 fd_inlist(const char *w, size_t n, const char *const *list)
 {
+	int	c = fd_lower((unsigned char)w[0]);
+
 	for (; *list != NULL; list++) {
-		if (strlen(*list) == n && fd_match(w, n, 0, *list) == n)
+		if ((*list)[0] == c && fd_match(w, n, 0, *list) == n)
 			return (1);
 	}
 	return (0);
@@ -529,16 +534,27 @@ fd_phase_at(const char *t, size_t len, size_t i)
 	const char *const	*in;
 	size_t			 n, m;
 
+	/* the first two bytes rule most words out (every intro and phrase
+	 * has at least two) */
+	int			 c = fd_lower((unsigned char)t[i]), d,
+				 c1 = fd_lower(fd_at(t, len, i + 1));
+
 	for (in = fd_phase_intros; *in != NULL; in++) {
-		if ((n = fd_match(t, len, i, *in)) == 0)
+		if ((*in)[0] != c || (*in)[1] != c1 ||
+		    (n = fd_match(t, len, i, *in)) == 0)
 			continue;
+		d = fd_lower(fd_at(t, len, i + n));
 		for (p = fd_phase_commands; p->s != NULL; p++) {
+			if (p->s[0] != d)
+				continue;
 			m = fd_match(t, len, i + n, p->s);
 			if (m > 0 && !fd_alnum(fd_at(t, len, i + n + m)))
 				return (p->phase);
 		}
 	}
 	for (p = fd_phase_phrases; p->s != NULL; p++) {
+		if (p->s[0] != c || p->s[1] != c1)
+			continue;
 		m = fd_match(t, len, i, p->s);
 		if (m > 0 && (p->s[m - 1] == ' ' ||
 		    !fd_alnum(fd_at(t, len, i + m))))
@@ -560,28 +576,71 @@ fd_bare_hello(const char *t, size_t len, size_t i)
 /* Whether c can start a phase word: the first letters of fd_phase_intros,
  * fd_phase_phrases and EHLO/HELO/LHLO.  Most words of a log line are
  * skipped here; the phase search is otherwise the slowest part of a scan. */
-static int
-fd_phase_initial(int c)
-{
-	return (c == 'H' || c == 'L' || strchr("iawrcesIAWRCES", c) != NULL);
-}
+static const unsigned char fd_phase_initial[256] = {
+	['i'] = 1, ['a'] = 1, ['w'] = 1, ['r'] = 1, ['c'] = 1, ['e'] = 1,
+	['s'] = 1, ['I'] = 1, ['A'] = 1, ['W'] = 1, ['R'] = 1, ['C'] = 1,
+	['E'] = 1, ['S'] = 1, ['H'] = 1, ['L'] = 1,
+};
 
+/* Letters and digits, for the word loop of fd_phase(). */
+#define FD_D10	1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+#define FD_L26	FD_D10, FD_D10, 1, 1, 1, 1, 1, 1
+static const unsigned char fd_alnum_tab[256] = {
+	['0'] = FD_D10, ['A'] = FD_L26, ['a'] = FD_L26,
+};
+
+/* A phase is named where a word starts with one of fd_phase_initial: the
+ * words are skipped whole, the bytes between them one at a time. */
 static enum findings_phase
 fd_phase(const char *t, size_t len)
 {
 	enum findings_phase	 weak = FINDINGS_PHASE_NONE, p;
-	size_t			 i;
+	size_t			 i = 0;
 
-	for (i = 0; i < len; i++) {
-		if ((i > 0 && fd_alnum((unsigned char)t[i - 1])) ||
-		    t[i] == '\0' || !fd_phase_initial((unsigned char)t[i]))
+	while (i < len) {
+		if (!fd_alnum_tab[(unsigned char)t[i]]) {
+			i++;
 			continue;
-		if ((p = fd_phase_at(t, len, i)) != FINDINGS_PHASE_NONE)
-			return (p);
-		if (weak == FINDINGS_PHASE_NONE && fd_bare_hello(t, len, i))
-			weak = FINDINGS_PHASE_EHLO;
+		}
+		if (fd_phase_initial[(unsigned char)t[i]]) {
+			if ((p = fd_phase_at(t, len, i)) != FINDINGS_PHASE_NONE)
+				return (p);
+			if (weak == FINDINGS_PHASE_NONE &&
+			    fd_bare_hello(t, len, i))
+				weak = FINDINGS_PHASE_EHLO;
+		}
+		for (i++; i < len && fd_alnum_tab[(unsigned char)t[i]]; i++)
+			continue;
 	}
 	return (weak);
+}
+
+/*
+ * The first digit in t[i..len), or len.  Most bytes of a text are not
+ * digits: eight at a time, a byte is a digit where its high nibble is 3
+ * and its low nibble plus 6 does not carry into the high one.
+ */
+static size_t
+fd_next_digit(const char *t, size_t len, size_t i)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t	hi = 0xf0f0f0f0f0f0f0f0ULL, lo = 0x0f0f0f0f0f0f0f0fULL;
+	uint64_t	w, m;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, t + i, 8);
+		m = ((w & hi) ^ 0x3030303030303030ULL) |
+		    (((w & lo) + 0x0606060606060606ULL) & hi);
+		/* a byte of m is 0 where w has a digit */
+		m = ~(((m & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) |
+		    m) & 0x8080808080808080ULL;
+		if (m != 0)
+			return (i + (size_t)(__builtin_ctzll(m) >> 3));
+	}
+#endif
+	while (i < len && !fd_digit((unsigned char)t[i]))
+		i++;
+	return (i);
 }
 
 size_t
@@ -592,9 +651,7 @@ findings_scan(const char *text, size_t len, struct findings *f)
 	memset(f, 0, sizeof *f);
 	if (text == NULL)
 		return (0);
-	for (i = 0; i < len; i++) {
-		if (!fd_digit((unsigned char)text[i]))
-			continue;
+	for (i = 0; (i = fd_next_digit(text, len, i)) < len; i++) {
 		if (i > 0 && fd_alnum((unsigned char)text[i - 1]) &&
 		    !fd_litnl_before(text, i))
 			continue;

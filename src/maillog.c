@@ -35,7 +35,7 @@
 #include "source.h"
 #include "xalloc.h"
 
-#define MAILLOG_BLOCK	((size_t)1 << 18)
+#define MAILLOG_BLOCK	((size_t)1 << 17)
 #define BATCH_RECORDS	64
 #define QUEUE_BATCHES	8
 

@@ -54,14 +54,15 @@
 
 /* ------------------------------------------------------------- masks */
 
-enum { C_DIGIT = 1, C_ALPHA = 2, C_LOCAL = 4, C_DOMAIN = 8 };
+enum { C_DIGIT = 1, C_ALPHA = 2, C_LOCAL = 4, C_DOMAIN = 8, C_HEX = 16 };
 
 /* Character classes: digits, letters, what a mail address's local part
- * (RFC 5322 atext and '.') and its domain may hold. */
-#define D	(C_DIGIT | C_LOCAL | C_DOMAIN)
+ * (RFC 5322 atext and '.') and its domain may hold, hex digits. */
+#define D	(C_DIGIT | C_LOCAL | C_DOMAIN | C_HEX)
+#define X	(C_ALPHA | C_LOCAL | C_DOMAIN | C_HEX)
 #define L	(C_ALPHA | C_LOCAL | C_DOMAIN)
 #define D10	D, D, D, D, D, D, D, D, D, D
-#define L26	L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, \
+#define L26	X, X, X, X, X, X, L, L, L, L, L, L, L, L, L, L, L, L, L, L, \
 		L, L, L, L, L, L
 static const unsigned char cls[256] = {
 	['0'] = D10, ['A'] = L26, ['a'] = L26,
@@ -73,6 +74,7 @@ static const unsigned char cls[256] = {
 	['}'] = C_LOCAL, ['~'] = C_LOCAL,
 };
 #undef D
+#undef X
 #undef L
 
 #define is_digit(c)	(cls[(unsigned char)(c)] & C_DIGIT)
@@ -171,14 +173,18 @@ address(const char *t, size_t len, size_t i, char *out, size_t *o)
 	return j - i;
 }
 
-/* The masked form of t[0..len) into out (len + 8 bytes); its length. */
+/* The masked form of t[0..len) into out (len + 8 bytes); its length.
+ * Every byte of every failure's text passes here: one pass, one table
+ * look-up per byte. */
 static size_t
 mask_into(char *out, const char *t, size_t len)
 {
-	size_t	 i = 0, o = 0, k, digits, hex;
+	size_t		 i = 0, o = 0, k, run, digits, hex;
+	unsigned char	 c;
 
 	while (i < len) {
-		if (!is_alnum(t[i])) {
+		c = cls[(unsigned char)t[i]];
+		if (!(c & (C_DIGIT | C_ALPHA))) {
 			if (t[i] == '@' && (k = address(t, len, i, out,
 			    &o)) > 0)
 				i += k;
@@ -186,22 +192,24 @@ mask_into(char *out, const char *t, size_t len)
 				out[o++] = t[i++];
 			continue;
 		}
-		for (k = digits = hex = 0; i + k < len && is_alnum(t[i + k]);
-		    k++) {
-			digits += is_digit(t[i + k]) != 0;
-			hex += is_digit(t[i + k]) || (t[i + k] | 0x20) <= 'f';
+		digits = hex = 0;
+		for (run = i; run < len &&
+		    ((c = cls[(unsigned char)t[run]]) & (C_DIGIT | C_ALPHA));
+		    run++) {
+			digits += c & C_DIGIT;
+			hex += (c & C_HEX) != 0;
 		}
-		if (i + k < len && t[i + k] == '.' && digits == k && k <= 3 &&
-		    (k = ipv4_len(t, len, i)) > 0) {
+		run -= i;
+		if (i + run < len && t[i + run] == '.' && digits == run &&
+		    run <= 3 && (k = ipv4_len(t, len, i)) > 0) {
 			memcpy(out + o, "0.0.0.0", 7);
 			o += 7;
-		} else if (i + k < len && t[i + k] == ':' && hex == k &&
+		} else if (i + run < len && t[i + run] == ':' && hex == run &&
 		    (k = ipv6_len(t, len, i)) > 0) {
 			memcpy(out + o, "::", 2);
 			o += 2;
 		} else {
-			for (k = 0; i + k < len && is_alnum(t[i + k]); k++)
-				continue;
+			k = run;
 			put_run(out, &o, t + i, k, digits);
 		}
 		i += k;

@@ -102,8 +102,10 @@ struct maillog_journey {
 	const char		*name;		/* the caller's */
 	int			 seekable;
 	const struct maillog_sink *out;
-	struct mq		**tab;		/* open addressing */
-	uint64_t		 *hashes;	/* of tab[i], read first */
+	struct qslot {			/* open addressing */
+		uint64_t	 hash;		/* read first */
+		struct mq	*m;
+	}			*tab;
 	size_t			 cap, count, limit;
 	struct mq		*pool;		/* freed, for reuse */
 	struct open_slot	*open;
@@ -120,14 +122,29 @@ struct maillog_journey {
 	char			 note[128];
 };
 
+#define MIX	0xff51afd7ed558ccdULL
+
+/* A hash of p[0..n), a word at a time (every queue id of every line is
+ * hashed: most are 10 to 16 bytes, two words). */
 static uint64_t
 hash_bytes(const char *p, size_t n)
 {
-	uint64_t	h = 0xcbf29ce484222325ULL;
+	const char	*end = p + n;
+	uint64_t	 h = 0x9e3779b97f4a7c15ULL * (n + 1), w = 0;
 
-	while (n-- > 0)
-		h = (h ^ (unsigned char)*p++) * 0x100000001b3ULL;
-	return h;
+	if (n >= 8) {
+		for (; end - p > 8; p += 8) {
+			memcpy(&w, p, 8);
+			h = (h ^ w) * MIX;
+			h ^= h >> 32;
+		}
+		memcpy(&w, end - 8, 8);		/* overlaps the word before */
+	} else
+		for (; p < end; p++)
+			w = w << 8 | (unsigned char)*p;
+	h = (h ^ w) * MIX;
+	h ^= h >> 29;
+	return h * MIX;
 }
 
 static char *
@@ -157,7 +174,11 @@ istr_set(struct istr *s, struct maillog_span sp)
 	if (sp.p == NULL || span_eq(sp, s->p))
 		return;
 	istr_clear(s);
-	if (sp.n * 3 < ISTR_MAX) {
+	if (sp.n < ISTR_MAX && memchr(sp.p, '\0', sp.n) == NULL) {
+		memcpy(s->buf, sp.p, sp.n);	/* the usual case */
+		s->buf[sp.n] = '\0';
+		s->p = s->buf;
+	} else if (sp.n * 3 < ISTR_MAX) {
 		maillog_copy(s->buf, sp);
 		s->p = s->buf;
 	} else
@@ -172,8 +193,8 @@ slot_of(const struct maillog_journey *j, struct maillog_span qid,
 {
 	size_t	i = (size_t)h & (j->cap - 1);
 
-	while (j->tab[i] != NULL && !(j->hashes[i] == h &&
-	    j->tab[i]->qlen == qid.n && memcmp(j->tab[i]->qid, qid.p,
+	while (j->tab[i].m != NULL && !(j->tab[i].hash == h &&
+	    j->tab[i].m->qlen == qid.n && memcmp(j->tab[i].m->qid, qid.p,
 	    qid.n) == 0))
 		i = (i + 1) & (j->cap - 1);
 	return i;
@@ -182,54 +203,69 @@ slot_of(const struct maillog_journey *j, struct maillog_span qid,
 static void
 grow(struct maillog_journey *j)
 {
-	struct mq	**old = j->tab;
-	uint64_t	 *oldh = j->hashes;
-	size_t		  oldcap = j->cap, i, k;
+	struct qslot	*old = j->tab;
+	size_t		 oldcap = j->cap, i, k;
 
 	j->cap = oldcap ? oldcap * 2 : 1024;
 	j->tab = xcalloc(j->cap, sizeof *j->tab);
-	j->hashes = xcalloc(j->cap, sizeof *j->hashes);
 	for (i = 0; i < oldcap; i++) {
-		if (old[i] == NULL)
+		if (old[i].m == NULL)
 			continue;
-		for (k = (size_t)oldh[i] & (j->cap - 1); j->tab[k] != NULL;
-		    k = (k + 1) & (j->cap - 1))
+		for (k = (size_t)old[i].hash & (j->cap - 1); j->tab[k].m !=
+		    NULL; k = (k + 1) & (j->cap - 1))
 			continue;
 		j->tab[k] = old[i];
-		j->hashes[k] = oldh[i];
 	}
 	free(old);
-	free(oldh);
+}
+
+/* The queue id qid whose hash is h, or NULL. */
+static struct mq *
+find(struct maillog_journey *j, struct maillog_span qid, uint64_t h)
+{
+	return j->cap ? j->tab[slot_of(j, qid, h)].m : NULL;
+}
+
+/* A queue id from the pool, as new.  What mq_free() leaves in the pool
+ * is clear but for the fields set here, and the notes beyond nnotes are
+ * always clear: a message has a few lines, and clearing all of struct
+ * mq for each costs more than reading them. */
+static struct mq *
+mq_new(struct maillog_journey *j)
+{
+	struct mq	*m;
+
+	if ((m = j->pool) == NULL)
+		return xcalloc(1, sizeof *m);
+	j->pool = m->next_free;
+	m->next_free = NULL;
+	m->sender.p = m->msgid.p = NULL;
+	memset(&m->sref, 0, sizeof m->sref);
+	memset(&m->mref, 0, sizeof m->mref);
+	m->nnotes = 0;
+	m->journeys = NULL;
+	m->nended = 0;
+	m->last = 0;
+	return m;
 }
 
 static struct mq *
-find(struct maillog_journey *j, struct maillog_span qid)
+get(struct maillog_journey *j, struct maillog_span qid, uint64_t h)
 {
-	return j->cap ? j->tab[slot_of(j, qid, hash_bytes(qid.p,
-	    qid.n))] : NULL;
-}
-
-static struct mq *
-get(struct maillog_journey *j, struct maillog_span qid)
-{
-	uint64_t	 h = hash_bytes(qid.p, qid.n);
 	size_t		 i;
 	struct mq	*m;
 
 	if ((j->count + 1) * 2 > j->cap)
 		grow(j);
 	i = slot_of(j, qid, h);
-	if ((m = j->tab[i]) == NULL) {
-		if ((m = j->pool) != NULL) {
-			j->pool = m->next_free;
-			memset(m, 0, sizeof *m);
-		} else
-			m = xcalloc(1, sizeof *m);
-		j->tab[i] = m;
-		j->hashes[i] = h;
+	if ((m = j->tab[i].m) == NULL) {
+		m = mq_new(j);
+		j->tab[i].m = m;
+		j->tab[i].hash = h;
 		m->hash = h;
 		m->qlen = qid.n < sizeof m->qid ? qid.n : sizeof m->qid - 1;
 		memcpy(m->qid, qid.p, m->qlen);
+		m->qid[m->qlen] = '\0';
 		j->count++;
 	}
 	return m;
@@ -241,18 +277,17 @@ unslot(struct maillog_journey *j, size_t i)
 {
 	size_t	k = i, home;
 
-	j->tab[i] = NULL;
+	j->tab[i].m = NULL;
 	j->count--;
 	for (;;) {
 		k = (k + 1) & (j->cap - 1);
-		if (j->tab[k] == NULL)
+		if (j->tab[k].m == NULL)
 			return;
-		home = (size_t)j->hashes[k] & (j->cap - 1);
+		home = (size_t)j->tab[k].hash & (j->cap - 1);
 		/* move it back unless its home lies in (i, k] */
 		if (i <= k ? (home <= i || home > k) : (home <= i && home > k)) {
 			j->tab[i] = j->tab[k];
-			j->hashes[i] = j->hashes[k];
-			j->tab[k] = NULL;
+			j->tab[k].m = NULL;
 			i = k;
 		}
 	}
@@ -384,8 +419,10 @@ mq_free(struct maillog_journey *j, struct mq *m)
 		m->journeys = r->next;
 		jr_free(j, r);
 	}
-	for (i = 0; i < m->nnotes; i++)
+	for (i = 0; i < m->nnotes; i++) {
 		free(m->notes[i].copy);
+		memset(&m->notes[i], 0, sizeof m->notes[i]);
+	}
 	free(m->sref.copy);
 	free(m->mref.copy);
 	istr_clear(&m->sender);
@@ -614,7 +651,8 @@ emit_reject(struct maillog_journey *j, const struct maillog_line *l,
 	r.remote_host = scratch(j, &at, l->client);
 	r.queue_id = scratch(j, &at, l->queue_id);
 	if (l->sender.p == NULL && l->queue_id.p != NULL &&
-	    (m = find(j, l->queue_id)) != NULL)
+	    (m = find(j, l->queue_id, hash_bytes(l->queue_id.p,
+	    l->queue_id.n))) != NULL)
 		r.sender = m->sender.p;
 	r.lines = &line;
 	r.nlines = 1;
@@ -632,7 +670,7 @@ emit_reject(struct maillog_journey *j, const struct maillog_line *l,
 static void
 done(struct maillog_journey *j, size_t slot)
 {
-	struct mq	*m = j->tab[slot];
+	struct mq	*m = j->tab[slot].m;
 	struct jr	*r, *rev = NULL;
 
 	unslot(j, slot);
@@ -777,7 +815,7 @@ deliver_one(struct maillog_journey *j, struct mq *m,
 
 static void
 delivery(struct maillog_journey *j, const struct maillog_line *l,
-    unsigned long lineno, off_t off, const char *p, size_t n)
+    uint64_t h, unsigned long lineno, off_t off, const char *p, size_t n)
 {
 	struct mq		*m;
 	struct maillog_span	 rcpt = l->recipient, one;
@@ -785,10 +823,11 @@ delivery(struct maillog_journey *j, const struct maillog_line *l,
 
 	if (l->status == MAILLOG_SENT) {
 		/* the common case: nothing failed before */
-		if ((m = find(j, l->queue_id)) == NULL || m->journeys == NULL)
+		if ((m = find(j, l->queue_id, h)) == NULL ||
+		    m->journeys == NULL)
 			return;
 	} else
-		m = get(j, l->queue_id);
+		m = get(j, l->queue_id, h);
 	m->last = lineno;
 	end = rcpt.p != NULL ? rcpt.p + rcpt.n : NULL;
 	/* Sendmail: "to=<a>,<b>" (the outer <> already gone) */
@@ -808,9 +847,9 @@ delivery(struct maillog_journey *j, const struct maillog_line *l,
 /* Postfix qmgr: every open journey of the message expired. */
 static void
 expired(struct maillog_journey *j, const struct maillog_line *l,
-    unsigned long lineno, off_t off, const char *p, size_t n)
+    uint64_t h, unsigned long lineno, off_t off, const char *p, size_t n)
 {
-	struct mq		*m = get(j, l->queue_id);
+	struct mq		*m = get(j, l->queue_id, h);
 	struct jr		*r, **open = NULL;
 	struct maillog_span	 none = { NULL, 0 };
 	size_t			 k = 0, i;
@@ -835,17 +874,24 @@ static void
 evict(struct maillog_journey *j, unsigned long lineno)
 {
 	unsigned long	 horizon;
-	size_t		 i;
-	struct mq	*m;
+	size_t		 i, k, n = 0;
+	struct mq	*m, **idle;
 
+	/* the idle ones first, then out: taking an entry out moves others
+	 * back, and a pass that took them out as it went would miss some */
 	horizon = lineno > OPEN_MAX * 4 ? lineno - OPEN_MAX * 4 : 0;
-	for (i = 0; i < j->cap; i++) {
-		while ((m = j->tab[i]) != NULL && m->journeys == NULL &&
-		    m->last < horizon) {
-			unslot(j, i);
-			mq_free(j, m);
-		}
+	idle = xreallocarray(NULL, j->count + 1, sizeof *idle);
+	for (i = 0; i < j->cap; i++)
+		if ((m = j->tab[i].m) != NULL && m->journeys == NULL &&
+		    m->last < horizon)
+			idle[n++] = m;
+	for (k = 0; k < n; k++) {
+		m = idle[k];
+		unslot(j, slot_of(j, (struct maillog_span){ m->qid, m->qlen },
+		    m->hash));
+		mq_free(j, m);
 	}
+	free(idle);
 	j->limit = j->count * 2 > OPEN_MAX ? j->count * 2 : OPEN_MAX;
 }
 
@@ -854,15 +900,19 @@ maillog_journey_feed(struct maillog_journey *j, const struct maillog_line *l,
     unsigned long lineno, off_t off, const char *p, size_t n)
 {
 	struct mq	*m;
+	uint64_t	 h = 0;
+	size_t		 i;
 
+	if (l->queue_id.p != NULL)
+		h = hash_bytes(l->queue_id.p, l->queue_id.n);
 	switch (l->event) {
 	case MAILLOG_EV_DELIVERY:
 		if (l->queue_id.p != NULL)
-			delivery(j, l, lineno, off, p, n);
+			delivery(j, l, h, lineno, off, p, n);
 		break;
 	case MAILLOG_EV_SENDER:
 	case MAILLOG_EV_MESSAGE_ID:
-		m = get(j, l->queue_id);
+		m = get(j, l->queue_id, h);
 		m->last = lineno;
 		istr_set(&m->sender, l->sender);
 		istr_set(&m->msgid, l->message_id);
@@ -872,19 +922,18 @@ maillog_journey_feed(struct maillog_journey *j, const struct maillog_line *l,
 			set_ref(j, &m->mref, lineno, off, p, n);
 		break;
 	case MAILLOG_EV_EXPIRED:
-		expired(j, l, lineno, off, p, n);
+		expired(j, l, h, lineno, off, p, n);
 		break;
 	case MAILLOG_EV_DONE:
-		if (j->cap > 0 && j->tab[slot_of(j, l->queue_id,
-		    hash_bytes(l->queue_id.p, l->queue_id.n))] != NULL)
-			done(j, slot_of(j, l->queue_id,
-			    hash_bytes(l->queue_id.p, l->queue_id.n)));
+		if (j->cap > 0 && j->tab[i = slot_of(j, l->queue_id, h)].m !=
+		    NULL)
+			done(j, i);
 		break;
 	case MAILLOG_EV_REJECT:
 		emit_reject(j, l, lineno, off, p, n);
 		break;
 	case MAILLOG_EV_NOTE:
-		if ((m = find(j, l->queue_id)) != NULL &&
+		if ((m = find(j, l->queue_id, h)) != NULL &&
 		    m->nnotes < NOTES_MAX)
 			set_ref(j, &m->notes[m->nnotes++], lineno, off, p, n);
 		break;
@@ -933,8 +982,8 @@ maillog_journey_finish(struct maillog_journey *j)
 	/* the journeys still open, oldest first */
 	open = xreallocarray(NULL, j->count + 1, sizeof *open);
 	for (i = 0; i < j->cap; i++)
-		if (j->tab[i] != NULL && j->tab[i]->journeys != NULL)
-			open[n++] = j->tab[i];
+		if (j->tab[i].m != NULL && j->tab[i].m->journeys != NULL)
+			open[n++] = j->tab[i].m;
 	qsort(open, n, sizeof *open, cmp_first_line);
 	for (i = 0; i < n; i++)
 		done(j, slot_of(j, (struct maillog_span){ open[i]->qid,
@@ -952,8 +1001,8 @@ maillog_journey_free(struct maillog_journey *j)
 	if (j == NULL)
 		return;
 	for (i = 0; i < j->cap; i++)
-		if (j->tab[i] != NULL)
-			mq_free(j, j->tab[i]);
+		if (j->tab[i].m != NULL)
+			mq_free(j, j->tab[i].m);
 	while ((m = j->pool) != NULL) {
 		j->pool = m->next_free;
 		free(m);
@@ -963,6 +1012,5 @@ maillog_journey_free(struct maillog_journey *j)
 	free(j->scratch);
 	free(j->open);
 	free(j->tab);
-	free(j->hashes);
 	free(j);
 }

@@ -34,55 +34,37 @@ const unsigned char maillog_alnum[256] = {
 	['a'] = A26,
 };
 
-/*
- * Eight bytes at a time (a word holds a byte equal to c where
- * (w ^ c*ONES) has a zero byte; the lowest flagged byte is exact).  Only
- * whole words inside [p, end) are read; the tail goes byte by byte.
- */
-#define ONES	0x0101010101010101ULL
-#define HIGHS	0x8080808080808080ULL
-
-const char *
-maillog_first(const char *p, const char *end, int a, int b)
-{
-	uint64_t	w, x, y, m;
-
-	while (end - p >= 8) {
-		memcpy(&w, p, 8);
-		x = w ^ (ONES * (unsigned char)a);
-		y = w ^ (ONES * (unsigned char)b);
-		m = ((x - ONES) & ~x) | ((y - ONES) & ~y);
-		if ((m &= HIGHS) != 0) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-			return p + (__builtin_ctzll(m) >> 3);
-#else
-			break;
-#endif
-		}
-		p += 8;
-	}
-	while (p < end && *p != a && *p != b)
-		p++;
-	return p;
-}
-
 void
 maillog_line_fields(struct maillog_line *l, const char *qid, size_t qlen)
 {
-	struct maillog_span	*sp = &l->queue_id;
-	size_t			 i;
-
 	/* the fields from queue_id to text are spans in a row */
-	for (i = 0; i < MAILLOG_FIELDS; i++)
-		sp[i].p = NULL, sp[i].n = 0;
+	memset(&l->queue_id, 0, MAILLOG_FIELDS * sizeof l->queue_id);
 	l->queue_id.p = qid;
 	l->queue_id.n = qlen;
 }
 
+/* The needles are a few bytes long and the haystacks a line: memchr()
+ * for the first byte and a compare cost less than memmem()'s set-up. */
 const char *
 maillog_find(const char *s, size_t n, const char *needle, size_t nlen)
 {
-	return memmem(s, n, needle, nlen);
+	const char	*p = s, *last;
+	size_t		 i;
+
+	if (nlen == 0)
+		return s;
+	if (n < nlen)
+		return NULL;
+	last = s + n - nlen;
+	while ((p = memchr(p, needle[0], (size_t)(last - p) + 1)) != NULL) {
+		for (i = 1; i < nlen && p[i] == needle[i]; i++)
+			continue;
+		if (i == nlen)
+			return p;
+		if (p++ == last)
+			break;
+	}
+	return NULL;
 }
 
 struct maillog_span
@@ -238,39 +220,67 @@ program_mta(const char *t, size_t n)
 
 
 /* p[0..n) == tpl[0..n), a word at a time (n is small: a host name and
- * "postfix/"). */
-static int
+ * "postfix/"); the last word overlaps the one before it. */
+static inline int
 same_prefix(const char *p, const char *tpl, size_t n)
 {
-	uint64_t	a, b;
+	uint64_t	a, b, x = 0;
 
-	for (; n >= 8; p += 8, tpl += 8, n -= 8) {
+	if (n >= 16 && n <= 32) {	/* a stamp and a host: four words */
 		memcpy(&a, p, 8);
 		memcpy(&b, tpl, 8);
-		if (a != b)
-			return 0;
+		x = a ^ b;
+		memcpy(&a, p + 8, 8);
+		memcpy(&b, tpl + 8, 8);
+		x |= a ^ b;
+		memcpy(&a, p + n - 16, 8);
+		memcpy(&b, tpl + n - 16, 8);
+		x |= a ^ b;
+		memcpy(&a, p + n - 8, 8);
+		memcpy(&b, tpl + n - 8, 8);
+		return (x | (a ^ b)) == 0;
 	}
-	for (; n > 0; n--)
-		if (*p++ != *tpl++)
-			return 0;
-	return 1;
+	if (n < 8) {
+		for (; n > 0; n--)
+			if (*p++ != *tpl++)
+				return 0;
+		return 1;
+	}
+	for (; n > 8; p += 8, tpl += 8, n -= 8) {
+		memcpy(&a, p, 8);
+		memcpy(&b, tpl, 8);
+		x |= a ^ b;
+	}
+	memcpy(&a, p + n - 8, 8);
+	memcpy(&b, tpl + n - 8, 8);
+	return (x | (a ^ b)) == 0;
 }
 
-/* "[pid]" at e (*e == '['): its end, or NULL. */
-static const char *
-skip_pid(const char *e, const char *end, struct maillog_hint *h)
+/*
+ * "[pid]" at e (*e == '['): its end, or NULL.  The digits are found a
+ * word at a time: a byte of w is a digit where its high nibble is 3 and
+ * its low nibble plus 6 does not carry into the high one.
+ */
+static inline const char *
+skip_pid(const char *e, const char *end)
 {
-	const char	*s = e;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t	hi = 0xf0f0f0f0f0f0f0f0ULL, lo = 0x0f0f0f0f0f0f0f0fULL;
+	uint64_t	w, m;
 
-	if (h->pidlen > 0 && (size_t)(end - e) > h->pidlen + 1 &&
-	    e[h->pidlen + 1] == ']')
-		return e + h->pidlen + 2;
+	if (end - e > 9) {
+		memcpy(&w, e + 1, 8);
+		m = ((w & hi) ^ 0x3030303030303030ULL) |
+		    (((w & lo) + 0x0606060606060606ULL) & hi);
+		if (m != 0) {
+			e += 1 + (__builtin_ctzll(m) >> 3);
+			return *e == ']' ? e + 1 : NULL;
+		}
+	}
+#endif
 	for (e++; e < end && *e >= '0' && *e <= '9'; e++)
 		continue;
-	if (e >= end || *e != ']')
-		return NULL;
-	h->pidlen = (size_t)(e - s - 1);
-	return e + 1;
+	return e < end && *e == ']' ? e + 1 : NULL;
 }
 
 /* The tag at t the slow way: up to '[' or ':'; NULL if not a tag. */
@@ -289,6 +299,52 @@ tag_end(const char *t, const char *end, const char **slash)
 	return e < end && e > t ? e : NULL;
 }
 
+/*
+ * The Postfix daemon name at d, as maillog_postfix_name(), through the
+ * names seen before: a log has a dozen, and comparing two words with the
+ * one in d's slot is cheaper than looking the name up.  A slot holds a
+ * name maillog_postfix_name() found; no name is the start of another
+ * followed by '[' or ':', so a slot that matches is the name it would
+ * find.  The slot of a name is chosen so that Postfix's common daemons
+ * each have their own.
+ */
+#define DAEMON_SLOT(d)	(((unsigned char)(d)[0] * 3 + \
+	(unsigned char)(d)[1] * 16 + (unsigned char)(d)[4]) & \
+	(MAILLOG_DAEMONS - 1))
+
+static size_t
+daemon_name(const char *d, const char *end, struct maillog_hint *h,
+    int *quiet)
+{
+	struct maillog_daemon	*c;
+	unsigned char		 mb[16];
+	uint64_t		 a, b;
+	size_t			 k;
+
+	if (end - d <= 16)
+		return maillog_postfix_name(d, end, quiet);
+	c = &h->daemons[DAEMON_SLOT(d)];
+	memcpy(&a, d, 8);
+	memcpy(&b, d + 8, 8);
+	if (c->len > 0 && (((a ^ c->w[0]) & c->m[0]) |
+	    ((b ^ c->w[1]) & c->m[1])) == 0 &&
+	    (d[c->len] == '[' || d[c->len] == ':')) {
+		*quiet = c->quiet;
+		return c->len;
+	}
+	if ((k = maillog_postfix_name(d, end, quiet)) == 0)
+		return 0;
+	memset(mb, 0xff, k);
+	memset(mb + k, 0, sizeof mb - k);
+	memcpy(&c->m[0], mb, 8);
+	memcpy(&c->m[1], mb + 8, 8);
+	c->w[0] = a & c->m[0];
+	c->w[1] = b & c->m[1];
+	c->len = k;
+	c->quiet = *quiet;
+	return k;
+}
+
 /* Remembers the host and program prefix of a line read the slow way. */
 static void
 learn(struct maillog_hint *h, const char *p, const char *host_end,
@@ -297,6 +353,7 @@ learn(struct maillog_hint *h, const char *p, const char *host_end,
 	size_t	n = (size_t)(daemon - p);
 
 	h->tpllen = 0;
+	h->fastlen = 0;
 	if (host_end == NULL || daemon <= host_end + 1 || n > sizeof h->tpl)
 		return;
 	memcpy(h->tpl, p, n);
@@ -325,7 +382,7 @@ syslog_rest(const char *p, size_t n, struct maillog_line *l, struct maillog_hint
 		t = s + 1;
 		d = p + h->tpllen;
 		if (h->mta == MAILLOG_POSTFIX &&
-		    (k = maillog_postfix_name(d, end, &l->quiet)) > 0) {
+		    (k = daemon_name(d, end, h, &l->quiet)) > 0) {
 			e = d + k;
 			mta = MAILLOG_POSTFIX;
 		} else
@@ -351,7 +408,7 @@ syslog_rest(const char *p, size_t n, struct maillog_line *l, struct maillog_hint
 	l->program.n = (size_t)(e - t);
 	l->daemon.p = d;
 	l->daemon.n = (size_t)(e - d);
-	if (*e == '[' && (e = skip_pid(e, end, h)) == NULL)
+	if (*e == '[' && (e = skip_pid(e, end)) == NULL)
 		return MAILLOG_MTA_NONE;
 	if (e + 1 >= end || e[0] != ':' || e[1] != ' ')
 		return MAILLOG_MTA_NONE;
@@ -359,6 +416,66 @@ syslog_rest(const char *p, size_t n, struct maillog_line *l, struct maillog_hint
 	l->msg.n = (size_t)(end - l->msg.p);
 	return mta != MAILLOG_MTA_NONE ? mta :
 	    program_mta(l->program.p, l->program.n);
+}
+
+/*
+ * The line as most lines of a Postfix log: the stamp, host and program
+ * prefix of the line before (h->fast), a daemon name seen before, a pid.
+ * Returns 0 if it is not such a line; the slow way then reads it, with
+ * the same result.
+ */
+static int
+parse_fast(const char *p, size_t n, struct maillog_line *l,
+    struct maillog_hint *h)
+{
+	const char		*end = p + n, *d = p + h->fastlen, *e;
+	struct maillog_daemon	*c;
+	uint64_t		 a, b;
+
+	if (n <= h->fastlen + 16 || !same_prefix(p, h->fast, h->fastlen))
+		return 0;
+	c = &h->daemons[DAEMON_SLOT(d)];
+	memcpy(&a, d, 8);
+	memcpy(&b, d + 8, 8);
+	if (c->len == 0 || (((a ^ c->w[0]) & c->m[0]) |
+	    ((b ^ c->w[1]) & c->m[1])) != 0 ||
+	    (d[c->len] != '[' && d[c->len] != ':'))
+		return 0;
+	e = d + c->len;
+	if (e + 2 >= end)
+		return 0;
+	l->stamp.p = p;
+	l->stamp.n = 15;
+	l->host.p = p + 16;
+	l->host.n = h->hostlen;
+	l->program.p = p + 17 + h->hostlen;
+	l->program.n = (size_t)(e - l->program.p);
+	l->daemon.p = d;
+	l->daemon.n = c->len;
+	l->quiet = c->quiet;
+	if (*e == '[' && (e = skip_pid(e, end)) == NULL)
+		return 1;
+	if (e + 1 >= end || e[0] != ':' || e[1] != ' ')
+		return 1;
+	l->msg.p = e + 2;
+	l->msg.n = (size_t)(end - l->msg.p);
+	l->mta = MAILLOG_POSTFIX;
+	maillog_postfix_parse(l);
+	return 1;
+}
+
+/* h->fast from the stamp and the prefix of the line before, if both are
+ * the common kind: a syslog stamp without fraction, Postfix. */
+static void
+make_fast(struct maillog_hint *h)
+{
+	h->fastlen = 0;
+	if (h->stampk != 15 || h->tpllen == 0 || h->mta != MAILLOG_POSTFIX ||
+	    16 + h->tpllen > sizeof h->fast)
+		return;
+	memcpy(h->fast, h->stamp, 16);
+	memcpy(h->fast + 16, h->tpl, h->tpllen);
+	h->fastlen = 16 + h->tpllen;
 }
 
 enum maillog_event
@@ -376,8 +493,25 @@ maillog_parse_next(const char *p, size_t n, struct maillog_line *l,
 	l->quiet = 0;
 	if (n > 0 && p[n - 1] == '\r')
 		n--;
-	if ((k = stamp_syslog(p, n)) == 0 && (k = stamp_iso(p, n, &exim)) == 0)
+	if (h->fastlen > 0 && parse_fast(p, n, l, h))
+		return l->event;
+	if (h->stampk > 0 && n >= h->stampmin && same_prefix(p, h->stamp,
+	    h->stampk + 1)) {
+		/* as the line before: the stamp ends at the same ' ' */
+		k = h->stampk;
+		exim = h->stampexim;
+	} else if ((k = stamp_syslog(p, n)) == 0 &&
+	    (k = stamp_iso(p, n, &exim)) == 0)
 		return MAILLOG_EV_NONE;
+	else if (k < sizeof h->stamp) {
+		/* the checks of a stamp of k bytes read no further than its
+		 * ' ', given as many bytes as the shortest stamp needs */
+		memcpy(h->stamp, p, k + 1);
+		h->stampk = k;
+		h->stampmin = p[4] == '-' ? 21 : 17;
+		h->stampexim = exim;
+		h->fastlen = 0;
+	}
 	l->stamp.p = p;
 	l->stamp.n = k;
 	if (exim) {
@@ -389,6 +523,8 @@ maillog_parse_next(const char *p, size_t n, struct maillog_line *l,
 		l->msg.n = n - k - 1;
 	} else
 		l->mta = syslog_rest(p + k + 1, n - k - 1, l, h);
+	if (h->fastlen == 0)
+		make_fast(h);
 	switch (l->mta) {
 	case MAILLOG_POSTFIX:
 		maillog_postfix_parse(l);
