@@ -82,6 +82,14 @@ size_t		 source_peek(struct source_stream *s, size_t want,
  * a regular file that is not gzip. */
 int		 source_seekable(const struct source_stream *s);
 
+/* True if the input is a regular file (gzip or not): reading it never
+ * waits for a writer, so another thread may read ahead. */
+int		 source_regular(const struct source_stream *s);
+
+/* Makes s report into d from now on (it must outlive s, or be replaced
+ * before it goes); returns the one it reported into before. */
+struct diag	*source_set_diag(struct source_stream *s, struct diag *d);
+
 /*
  * Reads the rest of the stream (the peeked bytes included) into a new
  * NUL-terminated buffer, like source_slurp(): at most max bytes, the rest

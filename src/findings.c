@@ -757,7 +757,8 @@ fd_squeeze(char *s, size_t n)
 	int	white = 0;
 
 	for (i = 0; i < n; i++) {
-		if (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')) {
+		if ((unsigned char)s[i] <= ' ' && (s[i] == ' ' ||
+		    (s[i] >= '\t' && s[i] <= '\r'))) {
 			white = 1;
 			continue;
 		}
@@ -778,10 +779,10 @@ fd_nul(char *s, size_t *n)
 	size_t	i, k = 0, nul = 0;
 	char	*o;
 
+	if (memchr(s, '\0', *n) == NULL)
+		return (s);		/* the usual case */
 	for (i = 0; i < *n; i++)
 		nul += s[i] == '\0';
-	if (nul == 0)
-		return (s);
 	o = xmalloc(*n + 2 * nul + 1);
 	for (i = 0; i < *n; i++) {
 		if (s[i] != '\0') {
@@ -803,17 +804,24 @@ findings_unfold(const char *text, size_t len, size_t *outlen)
 	struct fd_fold	 b = { NULL, NULL, 0 };
 	char		*out;
 	size_t		 i = 0, o = 0, si = 0, n;
-	int		 open = 0, last;
+	int		 open = 0, last, c;
 
 	/* markers only shrink ("550-" becomes "550 "), so len is enough */
 	out = xmalloc(len + 1);
 	findings_scan(text, len, &f);
 	while (i < len) {
-		if (open && (n = fd_fold_mark(text, len, i, &b, &last)) > 0) {
+		/* a line of the reply ends at a space before its code, CR,
+		 * LF or "\n"; a reply starts at a digit: other bytes are
+		 * copied as they are */
+		c = (unsigned char)text[i];
+		if (open && (c == '\r' || c == '\n' || c == '\\' ||
+		    (c == ' ' && i + 1 < len && text[i + 1] == b.code[0])) &&
+		    (n = fd_fold_mark(text, len, i, &b, &last)) > 0) {
 			out[o++] = ' ';
 			i += n;
 			open = !last;
-		} else if (!open && fd_fold_start(text, len, i, &f, &si, &b)) {
+		} else if (!open && fd_digit(c) &&
+		    fd_fold_start(text, len, i, &f, &si, &b)) {
 			memcpy(out + o, text + i, 3);
 			out[o + 3] = ' ';
 			o += 4;

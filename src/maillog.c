@@ -35,7 +35,7 @@
 #include "source.h"
 #include "xalloc.h"
 
-#define MAILLOG_BLOCK	((size_t)1 << 17)
+#define MAILLOG_BLOCK	((size_t)1 << 18)
 #define BATCH_RECORDS	64
 #define QUEUE_BATCHES	8
 
@@ -183,19 +183,46 @@ struct batch {
 };
 #define BATCH_ARENA	((size_t)256 << 10)
 
+/*
+ * The text is read into RBUFS buffers that go round: a buffer holds up
+ * to MAILLOG_BLOCK bytes after MAILLOG_LINE_MAX bytes of room, where the
+ * start of a line cut by the end of the buffer before is put back.  The
+ * reading thread reads the next buffer itself when none is ready; the
+ * diagnosis thread, when it has nothing to diagnose, reads ahead (of a
+ * regular file only: a pipe may keep a reader waiting, and only the
+ * reading thread may be cancelled there).  Either way one thread reads
+ * at a time, and what reading a buffer reports is kept with it until the
+ * reading thread takes it, so messages come in the order of the text.
+ */
+struct rbuf {
+	char		*mem;		/* MAILLOG_LINE_MAX + MAILLOG_BLOCK */
+	size_t		 len;		/* bytes read after the room */
+	int		 eof;		/* the input ends after them */
+	struct diag	 msgs;
+	struct rbuf	*next;
+};
+#define RBUFS	4
+
 struct run {
 	const struct maillog_sink *sink;	/* the caller's */
 	struct maillog_cache	*cache;
 	struct maillog_journey	*journey;
 	struct source_stream	*stream;
-	char			*buf;
+	struct diag		*sdiag;		/* the stream's own */
 	struct batch		*cur;		/* being filled */
-	/* the queue, under lock */
+	struct rbuf		 rbufs[RBUFS];
+	int			 ahead;		/* others may read ahead */
+	/* the queues, under lock */
 	pthread_mutex_t		 lock;
-	pthread_cond_t		 more;		/* a batch or the end came */
+	pthread_cond_t		 more;		/* a batch, a free buffer or
+						   the end came */
 	pthread_cond_t		 room;		/* a batch was taken */
+	pthread_cond_t		 filled;	/* a buffer was read */
 	struct batch		*head, *tail, *spare;
 	size_t			 queued;
+	struct rbuf		*rfull, *rfree;	/* read, in order; free */
+	int			 reading;	/* a buffer is being read */
+	int			 eof;		/* the input ended */
 	int			 ended;
 	int			 abandon;	/* cancelled: drop, not emit */
 	int			 done;		/* read to the end */
@@ -220,16 +247,41 @@ diagnose_batch(struct run *ru, struct batch *b)
 	b->used = 0;
 }
 
+static void	fill(struct run *, struct rbuf *, int);
+static struct rbuf *take_rbuf(struct run *);
+static void	put_rbuf(struct run *, struct rbuf *);
+
+/* Whether the diagnosis thread should read the next buffer (locked). */
+static int
+may_read_ahead(const struct run *ru)
+{
+	return ru->ahead && !ru->abandon && !ru->eof && !ru->reading &&
+	    ru->rfree != NULL;
+}
+
 static void *
 diagnoser(void *arg)
 {
 	struct run	*ru = arg;
 	struct batch	*b;
+	struct rbuf	*r;
 
 	for (;;) {
 		pthread_mutex_lock(&ru->lock);
-		while (ru->head == NULL && !ru->ended)
+		while (ru->head == NULL && !ru->ended && !may_read_ahead(ru))
 			pthread_cond_wait(&ru->more, &ru->lock);
+		/* reading ahead first, unless the records pile up: the
+		 * reading thread has the most to do */
+		if (may_read_ahead(ru) && (ru->head == NULL ||
+		    ru->queued < QUEUE_BATCHES / 2)) {
+			r = take_rbuf(ru);
+			pthread_mutex_unlock(&ru->lock);
+			fill(ru, r, 0);
+			pthread_mutex_lock(&ru->lock);
+			put_rbuf(ru, r);
+			pthread_mutex_unlock(&ru->lock);
+			continue;
+		}
 		if ((b = ru->head) == NULL) {
 			pthread_mutex_unlock(&ru->lock);
 			return NULL;
@@ -330,6 +382,7 @@ finish_run(void *arg)
 {
 	struct run	*ru = arg;
 	struct batch	*b;
+	size_t		 i;
 
 	if (!ru->done) {
 		/* cancelled while reading: nobody wants the rest */
@@ -345,9 +398,15 @@ finish_run(void *arg)
 		pthread_mutex_unlock(&ru->lock);
 		pthread_join(ru->thread, NULL);
 	}
+	source_set_diag(ru->stream, ru->sdiag);
 	pthread_mutex_destroy(&ru->lock);
 	pthread_cond_destroy(&ru->more);
 	pthread_cond_destroy(&ru->room);
+	pthread_cond_destroy(&ru->filled);
+	for (i = 0; i < RBUFS; i++) {
+		free(ru->rbufs[i].mem);
+		diag_release(&ru->rbufs[i].msgs);
+	}
 	while ((b = ru->spare) != NULL) {
 		ru->spare = b->next;
 		free(b->arena);
@@ -360,7 +419,6 @@ finish_run(void *arg)
 		free(ru->cur);
 	}
 	maillog_cache_free(ru->cache);
-	free(ru->buf);
 }
 
 /* ---------------------------------------------------------- the reader */
@@ -411,18 +469,109 @@ scan_block(struct run *ru, struct cursor *c, const char *buf, size_t len,
 	return (size_t)(p - buf);
 }
 
-static size_t
-read_more(struct run *ru, char *p, size_t n)
+/* ---------------------------------------------------------- buffers */
+
+/* A free buffer, marked as being read (locked; one must be free). */
+static struct rbuf *
+take_rbuf(struct run *ru)
+{
+	struct rbuf	*r = ru->rfree;
+
+	ru->rfree = r->next;
+	ru->reading = 1;
+	return r;
+}
+
+/* The buffer just read, queued after the others (locked). */
+static void
+put_rbuf(struct run *ru, struct rbuf *r)
+{
+	struct rbuf	**pp;
+
+	ru->reading = 0;
+	ru->eof |= r->eof;
+	r->next = NULL;
+	for (pp = &ru->rfull; *pp != NULL; pp = &(*pp)->next)
+		continue;
+	*pp = r;
+	pthread_cond_signal(&ru->filled);
+}
+
+/*
+ * Reads into r up to MAILLOG_BLOCK bytes (a pipe gives little at a time:
+ * it is read again until then) or to the end of the input.  The reading
+ * thread (cancellable set) may be cancelled in the read.
+ */
+static void
+fill(struct run *ru, struct rbuf *r, int cancellable)
 {
 	size_t	k;
 	int	old;
 
-	if (n > MAILLOG_BLOCK)
-		n = MAILLOG_BLOCK;
-	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
-	k = source_read(ru->stream, p, n);
-	pthread_setcancelstate(old, NULL);
-	return k;
+	source_set_diag(ru->stream, &r->msgs);
+	r->len = 0;
+	r->eof = 0;
+	while (r->len < MAILLOG_BLOCK) {
+		if (cancellable)
+			pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+		k = source_read(ru->stream, r->mem + MAILLOG_LINE_MAX + r->len,
+		    MAILLOG_BLOCK - r->len);
+		if (cancellable)
+			pthread_setcancelstate(old, NULL);
+		if (k == 0) {
+			r->eof = 1;
+			break;
+		}
+		r->len += k;
+	}
+	source_set_diag(ru->stream, ru->sdiag);
+}
+
+/* The next buffer of the text, read here if none is ready. */
+static struct rbuf *
+next_rbuf(struct run *ru)
+{
+	struct rbuf	*r;
+
+	pthread_mutex_lock(&ru->lock);
+	while (ru->rfull == NULL && ru->reading)
+		pthread_cond_wait(&ru->filled, &ru->lock);
+	if ((r = ru->rfull) != NULL) {
+		ru->rfull = r->next;
+		pthread_mutex_unlock(&ru->lock);
+		return r;
+	}
+	r = take_rbuf(ru);
+	pthread_mutex_unlock(&ru->lock);
+	fill(ru, r, 1);
+	pthread_mutex_lock(&ru->lock);
+	ru->reading = 0;
+	ru->eof |= r->eof;
+	pthread_mutex_unlock(&ru->lock);
+	return r;
+}
+
+/* Gives r back, for the diagnosis thread to read ahead into. */
+static void
+free_rbuf(struct run *ru, struct rbuf *r)
+{
+	pthread_mutex_lock(&ru->lock);
+	r->next = ru->rfree;
+	ru->rfree = r;
+	pthread_cond_signal(&ru->more);
+	pthread_mutex_unlock(&ru->lock);
+}
+
+/* Moves the messages of from (its buffer's reading) into to. */
+static void
+move_msgs(struct diag *to, struct diag *from)
+{
+	size_t	i;
+
+	for (i = 0; i < from->n; i++)
+		diag_add(to, "%s", from->msg[i]);
+	diag_release(from);
+	diag_init(from);
 }
 
 /* Drops bytes up to the end of an over-long line; 0 if none came yet. */
@@ -441,32 +590,42 @@ static void
 read_loop(struct run *ru, const char *name, struct diag *d)
 {
 	struct cursor	 c;
-	size_t		 cap = MAILLOG_BLOCK + MAILLOG_LINE_MAX, have = 0, k,
-			 used;
+	struct rbuf	*r, *prev = NULL;
+	const char	*carry = NULL;
+	char		*start;
+	size_t		 carried = 0, have, used;
 	int		 at_end = 0;
 
 	memset(&c, 0, sizeof c);
-	ru->buf = xmalloc(cap);
 	while (!at_end) {
-		k = read_more(ru, ru->buf + have, cap - have);
-		at_end = k == 0;
-		have += k;
-		if (!at_end && have < MAILLOG_BLOCK)
-			continue;	/* a pipe gives little at a time */
-		if (c.skipping)
-			used = skip_rest(&c, ru->buf, have);
-		else
-			used = scan_block(ru, &c, ru->buf, have, at_end, name,
-			    d);
+		r = next_rbuf(ru);
+		move_msgs(d, &r->msgs);
+		/* the cut line (shorter than the room) before the new bytes */
+		start = r->mem + MAILLOG_LINE_MAX - carried;
+		if (carried > 0)
+			memcpy(start, carry, carried);
+		if (prev != NULL)
+			free_rbuf(ru, prev);
+		have = carried + r->len;
+		at_end = r->eof;
+		if (c.skipping) {
+			used = skip_rest(&c, start, have);
+			if (at_end && used < have && !c.skipping) {
+				/* the lines after it, as the input ended */
+				c.off += (off_t)used;
+				start += used;
+				have -= used;
+				used = scan_block(ru, &c, start, have, 1, name,
+				    d);
+			}
+		} else
+			used = scan_block(ru, &c, start, have, at_end, name, d);
 		c.off += (off_t)used;
-		memmove(ru->buf, ru->buf + used, have - used);
-		have -= used;
-		if (at_end && have > 0 && !c.skipping) {
-			c.off += (off_t)scan_block(ru, &c, ru->buf, have, 1,
-			    name, d);
-			have = 0;
-		}
+		carry = start + used;
+		carried = have - used;
+		prev = r;
 	}
+	free_rbuf(ru, prev);
 }
 
 int
@@ -476,6 +635,7 @@ maillog_read(struct source_stream *s, const char *name, const struct kb *kb,
 	struct run		 ru;
 	struct maillog_sink	 joined;
 	int			 old;
+	size_t			 i;
 
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 	memset(&ru, 0, sizeof ru);
@@ -483,9 +643,18 @@ maillog_read(struct source_stream *s, const char *name, const struct kb *kb,
 	ru.stream = s;
 	ru.cache = maillog_cache_new(kb);
 	ru.cur = batch_new();
+	ru.sdiag = source_set_diag(s, d);
+	ru.ahead = source_regular(s);
+	for (i = 0; i < RBUFS; i++) {
+		ru.rbufs[i].mem = xmalloc(MAILLOG_LINE_MAX + MAILLOG_BLOCK);
+		diag_init(&ru.rbufs[i].msgs);
+		ru.rbufs[i].next = ru.rfree;
+		ru.rfree = &ru.rbufs[i];
+	}
 	pthread_mutex_init(&ru.lock, NULL);
 	pthread_cond_init(&ru.more, NULL);
 	pthread_cond_init(&ru.room, NULL);
+	pthread_cond_init(&ru.filled, NULL);
 	joined.record = take_record;
 	joined.arg = &ru;
 	ru.journey = maillog_journey_new(name, source_seekable(s), &joined);

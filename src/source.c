@@ -295,6 +295,21 @@ source_seekable(const struct source_stream *s)
 	return s->regular && !s->gz;
 }
 
+int
+source_regular(const struct source_stream *s)
+{
+	return s->regular;
+}
+
+struct diag *
+source_set_diag(struct source_stream *s, struct diag *d)
+{
+	struct diag	*old = s->d;
+
+	s->d = d;
+	return old;
+}
+
 /* One read(2) of raw bytes; 0 at end of file or after a reported error. */
 static size_t
 raw_read(struct source_stream *s, void *buf, size_t n)
