@@ -986,8 +986,9 @@ maillog_journey_finish(struct maillog_journey *j)
 			open[n++] = j->tab[i].m;
 	qsort(open, n, sizeof *open, cmp_first_line);
 	for (i = 0; i < n; i++)
+		/* qlen, not strlen(): a queue id may hold a NUL byte */
 		done(j, slot_of(j, (struct maillog_span){ open[i]->qid,
-		    strlen(open[i]->qid) }, open[i]->hash));
+		    open[i]->qlen }, open[i]->hash));
 	free(open);
 	maillog_journey_free(j);
 }
