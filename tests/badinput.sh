@@ -5,27 +5,12 @@
 # one line each, lower case, no final period), and that what could still
 # be read was.  Big and binary inputs are made here, in a temporary
 # directory.  Prints TAP.
-: "${BOUNCEDOC:=./bouncedoc}"
-: "${srcdir:=.}"
+. "${srcdir:-.}/tests/tap.sh"
 data=$(cd "$srcdir/tests/data" && pwd) || exit 1
-n=0
-fails=0
-bd() { ${BOUNCEDOC_WRAP:-} "$BOUNCEDOC" "$@"; }
-tmp=$(mktemp -d) || exit 1
-trap 'chmod -R u+rwx "$tmp"; rm -rf "$tmp"' EXIT
 LC_ALL=C
 export LC_ALL BOUNCEDOC
 cd "$tmp" || exit 1
 
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	fails=$((fails + 1))
-	[ -n "${2:-}" ] && [ -f "$tmp/$2" ] && head -c 2000 "$tmp/$2" |
-	    sed 's/^/# /'
-}
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 
 # row DESC STATUS STDERR COMMAND...: runs COMMAND (stdin /dev/null unless
 # redirected by it), checks its exit status and that stderr is exactly

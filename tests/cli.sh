@@ -1,15 +1,8 @@
 #!/bin/sh
 # cli.sh - the command line: options, --explain, --json, --check-kb, exit
 # status.  Prints TAP.
-: "${BOUNCEDOC:=./bouncedoc}"
-: "${srcdir:=.}"
+. "${srcdir:-.}/tests/tap.sh"
 data="$srcdir/tests/data"
-n=0
-fails=0
-# bd ARGS...: the program under test (under valgrind when asked)
-bd() { ${BOUNCEDOC_WRAP:-} "$BOUNCEDOC" "$@"; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
 
 # ok DESCRIPTION EXPECTED_STATUS COMMAND...: runs COMMAND, output in $tmp/out
 ok() {

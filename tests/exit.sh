@@ -3,14 +3,8 @@
 # failure, 1 only temporary failures, 3 a permanent failure, 2 a usage
 # error or an input that could not be read (bouncedoc(1), EXIT STATUS).
 # Prints TAP.
-: "${BOUNCEDOC:=./bouncedoc}"
-: "${srcdir:=.}"
+. "${srcdir:-.}/tests/tap.sh"
 data="$srcdir/tests/data/exit"
-n=0
-fails=0
-bd() { ${BOUNCEDOC_WRAP:-} "$BOUNCEDOC" "$@"; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
 
 # check DESCRIPTION EXPECTED_STATUS ARGS...: runs bouncedoc ARGS
 check() {

@@ -8,18 +8,11 @@
 # their visible forms (^[ <U+009B> <9B> <U+202E> <FF>) and emit none of
 # them; --json must escape them and stay valid JSON; --color=always adds
 # our own SGR sequences and nothing else.  Prints TAP.
-: "${BOUNCEDOC:=./bouncedoc}"
-: "${srcdir:=.}"
+. "${srcdir:-.}/tests/tap.sh"
 data="$srcdir/tests/data"
-n=0
-fails=0
-bd() { ${BOUNCEDOC_WRAP:-} "$BOUNCEDOC" "$@"; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
 LC_ALL=C
 export LC_ALL
 
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
 fail() {
 	n=$((n + 1))
 	echo "not ok $n - $1"

@@ -4,14 +4,8 @@
 # runs --json and --summary --json on every file and directory under
 # tests/data and parses each line with jq (else python3; else the checks
 # are skipped).  Prints TAP.
-: "${BOUNCEDOC:=./bouncedoc}"
-: "${srcdir:=.}"
+. "${srcdir:-.}/tests/tap.sh"
 data="$srcdir/tests/data"
-n=0
-fails=0
-bd() { ${BOUNCEDOC_WRAP:-} "$BOUNCEDOC" "$@"; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
 
 if command -v jq >/dev/null 2>&1; then
 	parser=jq

@@ -11,17 +11,9 @@
 # its delivery attempts in "attempts"; each attempt that was deferred
 # ("delayed") or bounced ("failed") must be one row of the key.  Inbound
 # rejections (action "rejected") are not deliveries and not in the key.
-: "${BOUNCEDOC:=./bouncedoc}"
-: "${srcdir:=.}"
+. "${srcdir:-.}/tests/tap.sh"
 logs="$srcdir/tests/data/logs"
-n=0
-fails=0
-bd() { ${BOUNCEDOC_WRAP:-} "$BOUNCEDOC" "$@"; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
 
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
 skip() { n=$((n + 1)); echo "ok $n - # SKIP $1"; }
 
 # row DESCRIPTION EXPECTED_STATUS COMMAND...: output in $tmp/out, $tmp/err

@@ -3,18 +3,10 @@
 # of --help is in bouncedoc(1) OPTIONS with the same short option, and the
 # reverse; the manual pages pass mandoc -Tlint; the example article of
 # bouncedoc-kb(5) is valid.  Prints TAP.
-: "${BOUNCEDOC:=./bouncedoc}"
-: "${srcdir:=.}"
+. "${srcdir:-.}/tests/tap.sh"
 man1="$srcdir/man/bouncedoc.1"
 man5="$srcdir/man/bouncedoc-kb.5"
-n=0
-fails=0
-bd() { ${BOUNCEDOC_WRAP:-} "$BOUNCEDOC" "$@"; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
 
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
 
 bd --help >"$tmp/help" 2>&1 || fail "--help exits 0"
 

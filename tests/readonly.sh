@@ -5,19 +5,11 @@
 # the runs each file has the same bytes (sha256), size, mode and mtime,
 # and no file has appeared next to them.  Where strace is present, every
 # open of an input is also checked to be O_RDONLY.  Prints TAP.
-: "${BOUNCEDOC:=./bouncedoc}"
-: "${srcdir:=.}"
+. "${srcdir:-.}/tests/tap.sh"
 data=$(cd "$srcdir/tests/data" && pwd) || exit 1
-n=0
-fails=0
-bd() { ${BOUNCEDOC_WRAP:-} "$BOUNCEDOC" "$@"; }
-tmp=$(mktemp -d) || exit 1
-trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
 LC_ALL=C
 export LC_ALL
 
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
 
 # the inputs, read-only
 ro="$tmp/ro"

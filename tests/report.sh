@@ -3,17 +3,9 @@
 # bytes on every run, lines within 78 columns (a word longer than a line
 # stands alone), nothing from the input written raw, the groups adding up.
 # Prints TAP.
-: "${BOUNCEDOC:=./bouncedoc}"
-: "${srcdir:=.}"
+. "${srcdir:-.}/tests/tap.sh"
 data="$srcdir/tests/data"
-n=0
-fails=0
-bd() { ${BOUNCEDOC_WRAP:-} "$BOUNCEDOC" "$@"; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
 
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
 
 # Runs twice must agree byte for byte (the log reader works in threads,
 # directories are walked, groups are sorted: none of it may show).
