@@ -320,11 +320,32 @@ text_release(struct text *t)
 static int
 unfolded_already(const char *t, size_t n)
 {
-	size_t	i;
+	const uint64_t	ones = 0x0101010101010101ULL;
+	const uint64_t	highs = 0x8080808080808080ULL;
+	uint64_t	w, x, sp, m;
+	size_t		i = 0;
 
 	if (n > 0 && (t[0] == ' ' || t[n - 1] == ' '))
 		return 0;
-	for (i = 0; i < n; i++) {
+	/* eight bytes at a time while they hold none of the bytes that
+	 * matter: no '-', no byte below 0x0e, no two spaces in a row (a
+	 * byte is flagged where w ^ c has a zero byte; a flag may be false
+	 * only above a true one, so a word without flags has none) */
+	for (; i + 9 <= n; i += 8) {
+		memcpy(&w, t + i, 8);
+		x = w ^ (ones * ' ');
+		sp = (x - ones) & ~x & highs;
+		x = w ^ (ones * '-');
+		m = (x - ones) & ~x & highs;
+		m |= (w - ones * 0x0e) & ~w & highs;
+		/* a space, and a space in the byte after it */
+		memcpy(&x, t + i + 1, 8);
+		x ^= ones * ' ';
+		m |= sp & ((x - ones) & ~x & highs);
+		if (m != 0)
+			break;
+	}
+	for (; i < n; i++) {
 		if (t[i] == ' ') {
 			if (i + 1 < n && t[i + 1] == ' ')
 				return 0;
@@ -365,11 +386,13 @@ text_of(struct maillog_cache *c, const char *raw, size_t n)
 	memcpy(t->raw, raw, n);
 	t->raw[n] = '\0';
 	t->rawlen = n;
-	t->unfolded = t->raw + n + 1;
-	memcpy(t->unfolded, u != NULL ? u : raw, ulen);
-	t->unfolded[ulen] = '\0';
 	t->ulen = ulen;
-	free(u);
+	if (u != NULL) {
+		t->unfolded = t->raw + n + 1;
+		memcpy(t->unfolded, u, ulen + 1);
+		free(u);
+	} else
+		t->unfolded = t->raw;	/* the same text */
 	t->masked = t->unfolded + t->ulen + 1;
 	t->mlen = mask_into(t->masked, t->unfolded, t->ulen);
 	findings_scan(t->unfolded, t->ulen, &f);

@@ -187,6 +187,26 @@ istr_set(struct istr *s, struct maillog_span sp)
 
 /* ------------------------------------------------------------- table */
 
+/* a[0..n) == b[0..n), for queue ids: a word or two (the last word
+ * overlaps the one before) instead of a call to memcmp(). */
+static inline int
+qid_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t	x, y, d = 0;
+	size_t		i;
+
+	if (n < 8)
+		return memcmp(a, b, n) == 0;
+	for (i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		d |= x ^ y;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return (d | (x ^ y)) == 0;
+}
+
 static size_t
 slot_of(const struct maillog_journey *j, struct maillog_span qid,
     uint64_t h)
@@ -194,8 +214,8 @@ slot_of(const struct maillog_journey *j, struct maillog_span qid,
 	size_t	i = (size_t)h & (j->cap - 1);
 
 	while (j->tab[i].m != NULL && !(j->tab[i].hash == h &&
-	    j->tab[i].m->qlen == qid.n && memcmp(j->tab[i].m->qid, qid.p,
-	    qid.n) == 0))
+	    j->tab[i].m->qlen == qid.n && qid_eq(j->tab[i].m->qid, qid.p,
+	    qid.n)))
 		i = (i + 1) & (j->cap - 1);
 	return i;
 }
