@@ -117,12 +117,47 @@ status_word(const char *p, size_t n)
 	return MAILLOG_ST_NONE;
 }
 
+/* The field f of a delivery, if its key is one this reader keeps. */
+enum field { F_OTHER, F_ORIG, F_RELAY, F_DELAY, F_DELAYS, F_DSN };
+
+/* The field whose "key=" starts k: its key, and *v at its '=' (NULL for
+ * a key of another name; its '=' is found the slow way).  Most fields
+ * are one of these: a switch and a word compare tell. */
+static enum field
+field_key(const char *k, const char *end, const char **v)
+{
+	enum field	f = F_OTHER;
+	size_t		n = 0;
+
+	switch (k[0]) {
+	case 'r':
+		if (starts(k, end, "relay=", 6))
+			f = F_RELAY, n = 6;
+		break;
+	case 'd':
+		if (starts(k, end, "delay=", 6))
+			f = F_DELAY, n = 6;
+		else if (starts(k, end, "delays=", 7))
+			f = F_DELAYS, n = 7;
+		else if (starts(k, end, "dsn=", 4))
+			f = F_DSN, n = 4;
+		break;
+	case 'o':
+		if (starts(k, end, "orig_to=", 8))
+			f = F_ORIG, n = 8;
+		break;
+	}
+	*v = n > 0 ? k + n - 1 : NULL;
+	return f;
+}
+
 /* The ", key=value" fields after "to=<r>". */
 static void
 delivery_fields(struct maillog_line *l, const char *p, const char *end)
 {
 	const char		*k, *v, *e;
 	struct maillog_span	 sp;
+	enum field		 f;
 
 	while (p + 2 < end && p[0] == ',' && p[1] == ' ') {
 		k = p + 2;
@@ -139,32 +174,37 @@ delivery_fields(struct maillog_line *l, const char *p, const char *end)
 			}
 			return;
 		}
-		e = maillog_first1(k, end, ',');
+		/* the field ends at ", " (a key holds no comma) */
+		f = field_key(k, end, &v);
+		e = maillog_first1(v != NULL ? v : k, end, ',');
 		while (e + 1 < end && e[1] != ' ')	/* a comma inside */
 			e = maillog_first1(e + 1, end, ',');
-		for (v = k; v < e && *v != '='; v++)	/* a short name */
-			continue;
-		if (v == e)
-			return;
+		if (v == NULL) {
+			for (v = k; v < e && *v != '='; v++)
+				continue;
+			if (v == e)
+				return;
+		}
 		sp.p = ++v;
 		sp.n = (size_t)(e - v);
-		switch (k[0]) {
-		case 'o':
-			if (v - k == 8 && same(k, "orig_to=", 8))
-				l->orig_recipient = maillog_unangle(sp);
+		switch (f) {
+		case F_ORIG:
+			l->orig_recipient = maillog_unangle(sp);
 			break;
-		case 'r':
-			if (v - k == 6 && same(k, "relay=", 6))
-				l->relay = sp;
+		case F_RELAY:
+			l->relay = sp;
 			break;
-		case 'd':
-			if (v - k == 4 && same(k, "dsn=", 4))
-				l->dsn = sp;
-			else if (v - k == 6 && same(k, "delay=", 6))
-				l->delays.p = k;
-			else if (v - k == 7 && same(k, "delays=", 7) &&
-			    l->delays.p != NULL)
+		case F_DSN:
+			l->dsn = sp;
+			break;
+		case F_DELAY:
+			l->delays.p = k;
+			break;
+		case F_DELAYS:
+			if (l->delays.p != NULL)
 				l->delays.n = (size_t)(e - l->delays.p);
+			break;
+		case F_OTHER:
 			break;
 		}
 		p = e;
