@@ -6,12 +6,15 @@
  * Input: a struct source_stream (plain or gzip, file or pipe).
  * Output: records through a struct maillog_sink (maillog.h).
  *
- * Speed is the point of this file.  The log is read with read(2) into one
- * reused buffer of MAILLOG_BLOCK bytes; lines are found with memchr() and
- * parsed in place, and the few that matter (deliveries, senders, rejects)
- * are turned into small copies by the joiner.  Diagnosis (the knowledge
- * base, the slow part) runs in a second thread, fed batches of records
- * through a short queue, so reading and diagnosing overlap on two cores.
+ * Speed is the point of this file.  The log is read with read(2) into a
+ * few buffers of MAILLOG_BLOCK bytes that go round; lines are found with
+ * memchr() and parsed in place, and the few that matter (deliveries,
+ * senders, rejects) are turned into small copies by the joiner.
+ * Diagnosis (the knowledge base, the slow part) runs in a second thread,
+ * fed batches of records through a short queue, so reading and
+ * diagnosing overlap on two cores; when it has nothing to diagnose, that
+ * thread reads the next buffers of a regular file ahead, so the work
+ * spreads over both cores whichever part is the larger.
  *
  * A line parse never fails: what is not a line of a known MTA, or not one
  * that says something about a delivery, is MAILLOG_EV_NONE and skipped.
@@ -19,8 +22,10 @@
  * its first MAILLOG_LINE_MAX bytes parsed.
  *
  * Cancellation: the caller may run this in a thread it cancels (the TUI's
- * loader).  Cancellation is allowed only inside source_read(); a cleanup
- * handler then stops the diagnosis thread and frees everything.
+ * loader).  Cancellation is allowed only inside source_read() in the
+ * caller's thread (the other reads ahead of regular files only, whose
+ * reads end); a cleanup handler then stops the diagnosis thread and frees
+ * everything.
  */
 #include "config.h"
 

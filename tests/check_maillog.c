@@ -340,6 +340,76 @@ START_TEST(test_line)
 }
 END_TEST
 
+/*
+ * The hint kept between lines (the stamp, host and program before, the
+ * daemon names seen) only saves work: each line parses as it would
+ * alone.  A pid of other than digits is no pid, even after a line whose
+ * pid had as many digits; a name seen before is not taken for a longer
+ * or a quiet one.
+ */
+START_TEST(test_line_hint)
+{
+	static const struct {
+		const char		*line;
+		enum maillog_event	 ev;
+	} rows[] = {
+		{ "Mar  2 00:00:09 mail postfix/qmgr[137]: 5C2B3D4E5F: removed",
+		  MAILLOG_EV_DONE },
+		{ "Mar  2 00:00:09 mail postfix/qmgr[1a7]: 5C2B3D4E5F: removed",
+		  MAILLOG_EV_NONE },
+		{ "Mar  2 00:00:09 mail postfix/qmgr[]: 5C2B3D4E5F: removed",
+		  MAILLOG_EV_DONE },
+		{ "Mar  2 00:00:09 mail postfix/smtp[12]: 6D3C4E5F6A: "
+		  "to=<a@b.example>, relay=none, delay=1, "
+		  "delays=0/0/0.5/0.5, dsn=5.1.1, status=bounced (User "
+		  "unknown)", MAILLOG_EV_DELIVERY },
+		{ "Mar  2 00:00:09 mail postfix/smtpd[12]: 6D3C4E5F6A: "
+		  "to=<a@b.example>, relay=none, dsn=5.1.1, "
+		  "status=bounced (x)", MAILLOG_EV_DELIVERY },
+		{ "Mar  2 00:00:09 mail postfix/anvil[9]: 5C2B3D4E5F: removed",
+		  MAILLOG_EV_NONE },
+		{ "Mar  2 00:00:09 mail dovecot: imap-login: Login: user=<a@b>",
+		  MAILLOG_EV_NONE },
+		{ "Mar  2 00:00:09 mail postfix/postsuper[9]: 5C2B3D4E5F: "
+		  "removed", MAILLOG_EV_NONE },
+		{ "Mar  2 00:00:09 mail postfix/qmgr[137]: 5C2B3D4E5F: removed",
+		  MAILLOG_EV_DONE },
+		{ "Mar  2 00:00:09 x", MAILLOG_EV_NONE },
+		{ "Mar  2 00:00:10 mail postfix/qmgr[137]: 5C2B3D4E5F: removed",
+		  MAILLOG_EV_DONE },
+		{ "Mar  2 00:00:10.25 mail postfix/qmgr[137]: 5C2B3D4E5F: "
+		  "removed", MAILLOG_EV_DONE },
+		{ "Mar  2 00:00:10 mx9 postfix/qmgr[137]: 5C2B3D4E5F: removed",
+		  MAILLOG_EV_DONE },
+	};
+	struct maillog_hint	 h, fresh;
+	struct maillog_line	 a, b;
+	const struct maillog_span *sa = &a.queue_id, *sb = &b.queue_id;
+	size_t			 i, k, n;
+
+	memset(&h, 0, sizeof h);
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		n = strlen(rows[i].line);
+		memset(&fresh, 0, sizeof fresh);
+		ck_assert_int_eq(maillog_parse_next(rows[i].line, n, &a, &h),
+		    rows[i].ev);
+		ck_assert_int_eq(maillog_parse_next(rows[i].line, n, &b,
+		    &fresh), rows[i].ev);
+		if (rows[i].ev == MAILLOG_EV_NONE)
+			continue;
+		ck_assert_int_eq(a.status, b.status);
+		ck_assert_ptr_eq(a.stamp.p, b.stamp.p);
+		ck_assert_uint_eq(a.stamp.n, b.stamp.n);
+		ck_assert_ptr_eq(a.msg.p, b.msg.p);
+		ck_assert_uint_eq(a.program.n, b.program.n);
+		for (k = 0; k < MAILLOG_FIELDS; k++) {
+			ck_assert_ptr_eq(sa[k].p, sb[k].p);
+			ck_assert_uint_eq(sa[k].n, sb[k].n);
+		}
+	}
+}
+END_TEST
+
 /* Binary junk and a NUL inside a reply are bytes like others. */
 START_TEST(test_line_bytes)
 {
@@ -969,6 +1039,7 @@ maillog_suite(void)
 
 	tc = tcase_create("lines");
 	tcase_add_loop_test(tc, test_line, 0, NROWS(line_rows));
+	tcase_add_test(tc, test_line_hint);
 	tcase_add_test(tc, test_line_bytes);
 	tcase_add_test(tc, test_sniff);
 	suite_add_tcase(s, tc);
