@@ -198,7 +198,9 @@ delivery_fields(struct maillog_line *l, const char *p, const char *end)
 			l->dsn = sp;
 			break;
 		case F_DELAY:
+			/* a second delay= starts the span again */
 			l->delays.p = k;
+			l->delays.n = 0;
 			break;
 		case F_DELAYS:
 			if (l->delays.p != NULL)
