@@ -497,20 +497,28 @@ from_prose(struct msg *g, const struct prose *p)
 	return p->n;
 }
 
-/* Calls fn for each address in the header value v (a list). */
+#define EACH_ADDR_MAX	256
+
+/* Calls fn for each address in the header value v (a list), at most
+ * EACH_ADDR_MAX of them. */
 static size_t
 each_addr(const char *v, void (*fn)(struct msg *, const char *, size_t),
     struct msg *g)
 {
-	const char	*at, *a;
+	const char	*at, *a, *end;
 	size_t		 n, count = 0;
 
-	for (at = v ? strchr(v, '@') : NULL; at != NULL;
+	if (v == NULL)
+		return 0;
+	end = v + strlen(v);
+	/* each address costs a record and a diagnosis: a list of more than
+	 * EACH_ADDR_MAX is not a bounce's, and must not take quadratic time */
+	for (at = strchr(v, '@'); at != NULL && count < EACH_ADDR_MAX;
 	    at = strchr(at + 1, '@')) {
 		for (a = at; a > v && strchr(" \t<>,;:\"()[]", a[-1]) == NULL;
 		    a--)
 			;
-		if ((n = prose_addr_len(a, strlen(a))) == 0)
+		if ((n = prose_addr_len(a, (size_t)(end - a))) == 0)
 			continue;
 		fn(g, a, n);
 		count++;
