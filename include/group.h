@@ -104,6 +104,11 @@ void	group_build(struct group_tree *t, const struct recset *rs);
 /* Frees what t holds, finished or not. */
 void	group_release(struct group_tree *t);
 
+/* The domain part of a recipient as grouped: "Bob@AOL.example.>" gives
+ * "AOL.example" (points into rcpt, *len bytes, not lower-cased); NULL and
+ * 0 when there is no '@'. */
+const char *group_domain(const char *rcpt, size_t *len);
+
 /* "all", "reason", "codes", "domain".  Static. */
 const char *group_level_name(enum group_level level);
 

@@ -207,20 +207,30 @@ codes_of(const struct record *r, char *buf, size_t size)
 	    r->status[0] != '\0' ? " " : "", r->status);
 }
 
-/* The domain of a recipient, lower-cased, into f->dom: "Bob@AOL.example>"
- * gives "aol.example"; no '@' gives "". */
+const char *
+group_domain(const char *rcpt, size_t *len)
+{
+	const char	*at;
+	size_t		 n;
+
+	*len = 0;
+	if (rcpt == NULL || (at = strrchr(rcpt, '@')) == NULL)
+		return NULL;
+	at++;
+	n = strcspn(at, "> \t;,)");
+	while (n > 0 && at[n - 1] == '.')
+		n--;
+	*len = n;
+	return at;
+}
+
+/* The domain of a recipient, lower-cased, into f->dom. */
 static const char *
 domain_of(struct group_fold *f, const char *rcpt)
 {
-	const char	*at = NULL;
-	size_t		 n = 0, i;
+	size_t		 n, i;
+	const char	*at = group_domain(rcpt, &n);
 
-	if (rcpt != NULL && (at = strrchr(rcpt, '@')) != NULL) {
-		at++;
-		n = strcspn(at, "> \t;,)");
-		while (n > 0 && at[n - 1] == '.')
-			n--;
-	}
 	if (n + 1 > f->domcap) {
 		f->domcap = n + 64;
 		f->dom = xreallocarray(f->dom, f->domcap, 1);

@@ -77,14 +77,10 @@ tui_model_is_failure(const struct record *r)
 const char *
 tui_model_domain(const struct record *r, char *buf, size_t size)
 {
-	const char	*at;
 	size_t		 i, n;
+	const char	*at = group_domain(r->recipient, &n);
 
-	buf[0] = '\0';
-	if (r->recipient == NULL || (at = strrchr(r->recipient, '@')) == NULL)
-		return buf;
-	at++;
-	n = strcspn(at, "> \t");
+	/* the same domain as the report's groups (group.c) */
 	for (i = 0; i < n && i + 1 < size; i++)
 		buf[i] = (char)tolower((unsigned char)at[i]);
 	buf[i] = '\0';

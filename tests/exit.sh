@@ -8,30 +8,9 @@ data="$srcdir/tests/data/exit"
 
 # check DESCRIPTION EXPECTED_STATUS ARGS...: runs bouncedoc ARGS
 check() {
-	desc=$1 want=$2
+	d=$1 w=$2
 	shift 2
-	n=$((n + 1))
-	bd "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	got=$?
-	if [ "$got" = "$want" ]; then
-		echo "ok $n - $desc: exit $want"
-	else
-		echo "not ok $n - $desc: exit $got, want $want"
-		sed 's/^/# /' "$tmp/err" | head -5
-		fails=$((fails + 1))
-	fi
-}
-
-# has DESCRIPTION STRING: the last run's stdout holds STRING
-has() {
-	n=$((n + 1))
-	if grep -qF -- "$2" "$tmp/out"; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1: '$2' not in the output"
-		sed 's/^/# /' "$tmp/out" | head -10
-		fails=$((fails + 1))
-	fi
+	expect "$d: exit $w" "$w" bd "$@"
 }
 
 missing="$tmp/no-such-file.log"
@@ -85,7 +64,7 @@ fi
 # The readable input is still shown when another cannot be read.
 check "report of a readable file next to a missing one" 2 \
     "$data/perm.txt" "$missing"
-has "the readable file is reported" \
+has "the readable file is reported" out \
     "Bounce report: 2 failures (1 temporary, 1 permanent)"
 n=$((n + 1))
 if grep -qF "no-such-file.log" "$tmp/err"; then
@@ -96,7 +75,7 @@ else
 fi
 check "the JSON of a readable file next to a missing one" 2 --json \
     "$data/temp.txt" "$missing"
-has "its record is written" '"reply_code":"421"'
+has "its record is written" out '"reply_code":"421"'
 
 # Other usage errors.
 check "--report with --json" 2 --report --json "$data/none.txt"

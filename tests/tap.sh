@@ -25,3 +25,26 @@ fail() {
 	return 0
 }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+
+# expect DESC WANT COMMAND...: runs COMMAND (stdin /dev/null), stdout in
+# $tmp/out and stderr in $tmp/err; passes if it exits with WANT
+expect() {
+	desc=$1 want=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	got=$?
+	if [ "$got" = "$want" ]; then
+		pass "$desc"
+	else
+		fail "$desc (exit $got, want $want)" err
+	fi
+}
+
+# has DESC FILE STRING: $tmp/FILE (out or err) holds the fixed STRING
+has() {
+	if grep -qF -- "$3" "$tmp/$2"; then
+		pass "$1"
+	else
+		fail "$1: '$3' not in $2" "$2"
+	fi
+}
