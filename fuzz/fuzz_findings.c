@@ -21,22 +21,9 @@
 #include "findings.h"
 #include "kb.h"
 
+#include "fuzz_common.h"
+
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-static struct kb *
-builtin(void)
-{
-	static struct kb	*kb;
-	struct diag		 d;
-
-	if (kb == NULL) {
-		kb = kb_new();
-		diag_init(&d);
-		kb_load_builtin(kb, &d);
-		diag_release(&d);
-	}
-	return kb;
-}
 
 static void
 check_spans(const struct findings *f, size_t len)
@@ -79,7 +66,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	findings_scan(text, size, &f);
 	check_spans(&f, size);
-	diagnosis_run(builtin(), text, size, &f, &dg);
+	diagnosis_run(fuzz_builtin_kb(), text, size, &f, &dg);
 	if (dg.narticles > DIAGNOSIS_MAX)
 		abort();
 

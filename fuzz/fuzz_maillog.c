@@ -29,22 +29,9 @@
 #include "view_json.h"
 #include "view_report.h"
 
+#include "fuzz_common.h"
+
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-static struct kb *
-builtin(void)
-{
-	static struct kb	*kb;
-	struct diag		 d;
-
-	if (kb == NULL) {
-		kb = kb_new();
-		diag_init(&d);
-		kb_load_builtin(kb, &d);
-		diag_release(&d);
-	}
-	return kb;
-}
 
 static void
 check_span(struct maillog_span sp, const char *p, size_t n)
@@ -99,23 +86,6 @@ to_recset(struct record *r, void *arg)
 	n->source = recset_intern(rs, r->source);
 }
 
-/* Text output: tab and newline are the only control bytes allowed. */
-static void
-check_safe(const char *s, size_t n)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i;
-
-	for (i = 0; i < n; i++) {
-		if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') ||
-		    p[i] == 0x7f)
-			abort();
-		if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
-		    p[i + 1] < 0xa0)
-			abort();
-	}
-}
-
 static void
 show(const struct recset *rs)
 {
@@ -137,7 +107,7 @@ show(const struct recset *rs)
 		view_json_record(fp, &rs->v[i]);
 	group_release(&t);
 	fclose(fp);
-	check_safe(buf, len);
+	fuzz_check_safe(buf, len);
 	free(buf);
 }
 
@@ -182,7 +152,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sink.record = to_recset;
 	sink.arg = &rs;
 	if ((s = open_data(buf, size, &fd, &d)) != NULL) {
-		maillog_read(s, "fuzz.log", builtin(), &sink, &d);
+		maillog_read(s, "fuzz.log", fuzz_builtin_kb(), &sink, &d);
 		source_close(s);
 	}
 	if (fd != -1)

@@ -27,39 +27,9 @@
 #include "view_report.h"
 #include "view_text.h"
 
+#include "fuzz_common.h"
+
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-static struct kb *
-builtin(void)
-{
-	static struct kb	*kb;
-	struct diag		 d;
-
-	if (kb == NULL) {
-		kb = kb_new();
-		diag_init(&d);
-		kb_load_builtin(kb, &d);
-		diag_release(&d);
-	}
-	return kb;
-}
-
-/* Text output: tab and newline are the only control bytes allowed. */
-static void
-check_safe(const char *s, size_t n)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i;
-
-	for (i = 0; i < n; i++) {
-		if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') ||
-		    p[i] == 0x7f)
-			abort();
-		if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
-		    p[i + 1] < 0xa0)
-			abort();
-	}
-}
 
 static void
 check_record(const struct record *r)
@@ -103,7 +73,7 @@ show(const struct recset *rs)
 	view_json_summary(fp, rs, &t);
 	group_release(&t);
 	fclose(fp);
-	check_safe(buf, len);
+	fuzz_check_safe(buf, len);
 	free(buf);
 }
 
@@ -116,9 +86,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	recset_init(&rs);
 	diag_init(&d);
-	message_read("fuzz.eml", buf, size, &rs, builtin(), &d);
+	message_read("fuzz.eml", buf, size, &rs, fuzz_builtin_kb(), &d);
 	if (input_sniff(buf, size) != INPUT_MESSAGE)
-		input_load_buffer("fuzz", buf, size, &rs, builtin(), &d);
+		input_load_buffer("fuzz", buf, size, &rs, fuzz_builtin_kb(), &d);
 	show(&rs);
 	recset_release(&rs);
 	diag_release(&d);
