@@ -13,8 +13,10 @@
  * Diagnosis (the knowledge base, the slow part) runs in a second thread,
  * fed batches of records through a short queue, so reading and
  * diagnosing overlap on two cores; when it has nothing to diagnose, that
- * thread reads the next buffers of a regular file ahead, so the work
- * spreads over both cores whichever part is the larger.
+ * thread reads the next buffers of a regular file ahead and parses their
+ * lines, so the work spreads over both cores whichever part is the
+ * larger: the reading thread is left with what must be done in order,
+ * joining the lines by queue id.
  *
  * A line parse never fails: what is not a line of a known MTA, or not one
  * that says something about a delivery, is MAILLOG_EV_NONE and skipped.
@@ -189,24 +191,46 @@ struct batch {
 #define BATCH_ARENA	((size_t)256 << 10)
 
 /*
- * The text is read into RBUFS buffers that go round: a buffer holds up
- * to MAILLOG_BLOCK bytes after MAILLOG_LINE_MAX bytes of room, where the
- * start of a line cut by the end of the buffer before is put back.  The
- * reading thread reads the next buffer itself when none is ready; the
- * diagnosis thread, when it has nothing to diagnose, reads ahead (of a
- * regular file only: a pipe may keep a reader waiting, and only the
- * reading thread may be cancelled there).  Either way one thread reads
- * at a time, and what reading a buffer reports is kept with it until the
- * reading thread takes it, so messages come in the order of the text.
+ * The text is read into RBUFS buffers of MAILLOG_BLOCK bytes that go
+ * round.  The reading thread reads the next buffer itself when none is
+ * ready; the diagnosis thread, when it has nothing to diagnose, reads
+ * ahead (of a regular file only: a pipe may keep a reader waiting, and
+ * only the reading thread may be cancelled there).  Either way one
+ * thread reads at a time, and what reading a buffer reports is kept with it
+ * until the reading thread takes it, so messages come in the order of
+ * the text.
+ *
+ * The lines of a buffer between its first and its last newline are
+ * whole, and parse the same whatever came before (the hint only saves
+ * time): the diagnosis thread, with nothing else to do, parses them
+ * ahead into a list of the lines that matter (struct pline), which the
+ * reading thread then only has to join.  The line cut by the start of a
+ * buffer is put together by the reading thread, in a buffer of its own.
  */
+enum { RB_READ, RB_PARSING, RB_PARSED };
+
+struct pline {
+	struct maillog_line	 l;
+	size_t			 off;	/* in the buffer */
+	size_t			 n;
+	unsigned long		 idx;	/* its line among the whole ones */
+};
+
 struct rbuf {
-	char		*mem;		/* MAILLOG_LINE_MAX + MAILLOG_BLOCK */
-	size_t		 len;		/* bytes read after the room */
+	char		*mem;		/* MAILLOG_BLOCK bytes */
+	size_t		 len;		/* read */
 	int		 eof;		/* the input ends after them */
+	size_t		 mid, midend;	/* the whole lines: mem[mid..midend) */
+	int		 state;		/* RB_*: parsed ahead? */
+	struct pline	*pl;		/* parsed ahead: the lines that matter */
+	size_t		 npl, plcap;
+	unsigned long	 nlines;	/* whole lines */
+	unsigned long	 longidx;	/* the first too long one, or ~0 */
 	struct diag	 msgs;
 	struct rbuf	*next;
 };
-#define RBUFS	4
+#define RBUFS		4
+#define NO_LINE		(~0UL)
 
 struct run {
 	const struct maillog_sink *sink;	/* the caller's */
@@ -216,13 +240,16 @@ struct run {
 	struct diag		*sdiag;		/* the stream's own */
 	struct batch		*cur;		/* being filled */
 	struct rbuf		 rbufs[RBUFS];
+	size_t			 block;		/* bytes read at a time */
 	int			 ahead;		/* others may read ahead */
+	struct maillog_hint	 hint;		/* the diagnosis thread's */
+	char			*cut;		/* MAILLOG_LINE_MAX bytes */
 	/* the queues, under lock */
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 more;		/* a batch, a free buffer or
 						   the end came */
 	pthread_cond_t		 room;		/* a batch was taken */
-	pthread_cond_t		 filled;	/* a buffer was read */
+	pthread_cond_t		 filled;	/* a buffer was read or parsed */
 	struct batch		*head, *tail, *spare;
 	size_t			 queued;
 	struct rbuf		*rfull, *rfree;	/* read, in order; free */
@@ -255,6 +282,7 @@ diagnose_batch(struct run *ru, struct batch *b)
 static void	fill(struct run *, struct rbuf *, int);
 static struct rbuf *take_rbuf(struct run *);
 static void	put_rbuf(struct run *, struct rbuf *);
+static void	parse_ahead(struct rbuf *, struct maillog_hint *);
 
 /* Whether the diagnosis thread should read the next buffer (locked). */
 static int
@@ -262,6 +290,21 @@ may_read_ahead(const struct run *ru)
 {
 	return ru->ahead && !ru->abandon && !ru->eof && !ru->reading &&
 	    ru->rfree != NULL;
+}
+
+/* The buffer read ahead the diagnosis thread should parse (locked): the
+ * last one, furthest from the reading thread, which takes the first. */
+static struct rbuf *
+to_parse(const struct run *ru)
+{
+	struct rbuf	*r, *last = NULL;
+
+	if (ru->abandon)
+		return NULL;
+	for (r = ru->rfull; r != NULL; r = r->next)
+		if (r->state == RB_READ && r->midend > r->mid)
+			last = r;
+	return last;
 }
 
 static void *
@@ -273,7 +316,8 @@ diagnoser(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&ru->lock);
-		while (ru->head == NULL && !ru->ended && !may_read_ahead(ru))
+		while (ru->head == NULL && !ru->ended && !may_read_ahead(ru) &&
+		    to_parse(ru) == NULL)
 			pthread_cond_wait(&ru->more, &ru->lock);
 		/* reading ahead first, unless the records pile up: the
 		 * reading thread has the most to do */
@@ -287,9 +331,25 @@ diagnoser(void *arg)
 			pthread_mutex_unlock(&ru->lock);
 			continue;
 		}
-		if ((b = ru->head) == NULL) {
+		/* then parsing ahead, unless the records pile up */
+		if ((ru->head == NULL || ru->queued < QUEUE_BATCHES / 2) &&
+		    (r = to_parse(ru)) != NULL) {
+			r->state = RB_PARSING;
 			pthread_mutex_unlock(&ru->lock);
-			return NULL;
+			parse_ahead(r, &ru->hint);
+			pthread_mutex_lock(&ru->lock);
+			r->state = RB_PARSED;
+			pthread_cond_broadcast(&ru->filled);
+			pthread_mutex_unlock(&ru->lock);
+			continue;
+		}
+		if ((b = ru->head) == NULL) {
+			int	end = ru->ended;
+
+			pthread_mutex_unlock(&ru->lock);
+			if (end)
+				return NULL;
+			continue;
 		}
 		ru->head = b->next;
 		if (ru->head == NULL)
@@ -374,8 +434,13 @@ start_thread(struct run *ru)
 {
 	sigset_t	all, old;
 
-	/* signals stay with the caller's threads */
+	/* signals stay with the caller's threads, but for those of a fault,
+	 * which go to the thread that faults (a mapped file that shrank) */
 	sigfillset(&all);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	ru->threaded = pthread_create(&ru->thread, NULL, diagnoser, ru) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -410,8 +475,10 @@ finish_run(void *arg)
 	pthread_cond_destroy(&ru->filled);
 	for (i = 0; i < RBUFS; i++) {
 		free(ru->rbufs[i].mem);
+		free(ru->rbufs[i].pl);
 		diag_release(&ru->rbufs[i].msgs);
 	}
+	free(ru->cut);
 	while ((b = ru->spare) != NULL) {
 		ru->spare = b->next;
 		free(b->arena);
@@ -431,47 +498,163 @@ finish_run(void *arg)
 struct cursor {
 	struct maillog_hint hint;
 	unsigned long	 lineno;
-	off_t		 off;		/* text offset of buf[0] */
+	off_t		 off;		/* text offset of the buffer's data */
+	char		*cut;		/* the line cut by the buffer's start */
+	size_t		 cutlen;	/* (less than MAILLOG_LINE_MAX) */
+	off_t		 cutoff;	/* its text offset */
 	int		 skipping;	/* in the rest of an over-long line */
 	int		 long_told;
+	const char	*name;
+	struct diag	*d;
 };
 
-/*
- * Parses the complete lines of buf[0..len); returns the bytes consumed.
- * A line without its newline is left for the next call, unless the input
- * ended or it already fills MAILLOG_LINE_MAX: then its start is parsed
- * and the rest skipped.
- */
-static size_t
-scan_block(struct run *ru, struct cursor *c, const char *buf, size_t len,
-    int at_end, const char *name, struct diag *d)
+static void
+tell_long(struct cursor *c, unsigned long lineno)
 {
-	const char		*p = buf, *end = buf + len, *nl;
-	struct maillog_line	 l;
-	size_t			 n;
+	if (!c->long_told)
+		diag_at(c->d, c->name, lineno, "line longer than %zu bytes; "
+		    "only its start is read", MAILLOG_LINE_MAX);
+	c->long_told = 1;
+}
 
-	while (p < end) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-			if (!at_end && (size_t)(end - p) < MAILLOG_LINE_MAX)
-				break;
-			c->skipping = !at_end;
-			nl = end;
-		}
-		c->lineno++;
+/* Parses the next line, p[0..n) at text offset off, and joins it. */
+static void
+one_line(struct run *ru, struct cursor *c, const char *p, size_t n,
+    off_t off)
+{
+	struct maillog_line	l;
+
+	c->lineno++;
+	if (n >= MAILLOG_LINE_MAX) {
+		tell_long(c, c->lineno);
+		n = MAILLOG_LINE_MAX;
+	}
+	if (maillog_parse_next(p, n, &l, &c->hint) != MAILLOG_EV_NONE)
+		maillog_journey_feed(ru->journey, &l, c->lineno, off, p, n);
+}
+
+/* Adds p[0..n) (no newline in it) to the cut line.  One that reaches
+ * MAILLOG_LINE_MAX is parsed now, its start only, and the rest skipped. */
+static void
+add_cut(struct run *ru, struct cursor *c, const char *p, size_t n)
+{
+	size_t	room = MAILLOG_LINE_MAX - c->cutlen;
+
+	if (c->skipping)
+		return;
+	if (n < room) {
+		memcpy(c->cut + c->cutlen, p, n);
+		c->cutlen += n;
+		return;
+	}
+	memcpy(c->cut + c->cutlen, p, room);
+	one_line(ru, c, c->cut, MAILLOG_LINE_MAX, c->cutoff);
+	c->cutlen = 0;
+	c->skipping = 1;
+}
+
+/* The cut line ends: at a newline, or with the input. */
+static void
+end_cut(struct run *ru, struct cursor *c)
+{
+	if (c->skipping)
+		c->skipping = 0;
+	else
+		one_line(ru, c, c->cut, c->cutlen, c->cutoff);
+	c->cutlen = 0;
+}
+
+/*
+ * The whole lines mem[mid..midend) of r, each ending with a newline:
+ * those that matter into r->pl (a list that grows as needed).
+ */
+static void
+parse_ahead(struct rbuf *r, struct maillog_hint *h)
+{
+	const char	*base = r->mem, *p = base + r->mid;
+	const char	*end = base + r->midend, *nl;
+	struct pline	*pl;
+	unsigned long	 idx = 0;
+	size_t		 n;
+
+	r->npl = 0;
+	r->longidx = NO_LINE;
+	for (; p < end; p = nl + 1, idx++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
 		if ((n = (size_t)(nl - p)) >= MAILLOG_LINE_MAX) {
-			if (!c->long_told)
-				diag_at(d, name, c->lineno, "line longer than "
-				    "%zu bytes; only its start is read",
-				    MAILLOG_LINE_MAX);
-			c->long_told = 1;
+			if (r->longidx == NO_LINE)
+				r->longidx = idx;
 			n = MAILLOG_LINE_MAX;
 		}
-		if (maillog_parse_next(p, n, &l, &c->hint) != MAILLOG_EV_NONE)
-			maillog_journey_feed(ru->journey, &l, c->lineno,
-			    c->off + (off_t)(p - buf), p, n);
-		p = nl < end ? nl + 1 : end;
+		if (r->npl == r->plcap) {
+			r->plcap = r->plcap ? r->plcap * 2 : 1024;
+			r->pl = xreallocarray(r->pl, r->plcap, sizeof *r->pl);
+		}
+		pl = &r->pl[r->npl];
+		if (maillog_parse_next(p, n, &pl->l, h) == MAILLOG_EV_NONE)
+			continue;
+		pl->off = (size_t)(p - base);
+		pl->n = n;
+		pl->idx = idx;
+		r->npl++;
 	}
-	return (size_t)(p - buf);
+	r->nlines = idx;
+}
+
+/* The whole lines of r: parsed ahead, or here. */
+static void
+whole_lines(struct run *ru, struct cursor *c, struct rbuf *r)
+{
+	const char	*p, *end, *nl;
+	struct pline	*pl;
+	size_t		 i;
+
+	if (r->state != RB_PARSED) {
+		p = r->mem + r->mid;
+		end = r->mem + r->midend;
+		for (; p < end; p = nl + 1) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			one_line(ru, c, p, (size_t)(nl - p), c->off +
+			    (off_t)(p - r->mem));
+		}
+		return;
+	}
+	if (r->longidx != NO_LINE)
+		tell_long(c, c->lineno + r->longidx + 1);
+	for (i = 0; i < r->npl; i++) {
+		pl = &r->pl[i];
+		maillog_journey_feed(ru->journey, &pl->l, c->lineno + pl->idx +
+		    1, c->off + (off_t)pl->off, r->mem + pl->off, pl->n);
+	}
+	c->lineno += r->nlines;
+}
+
+/* The lines of the buffer r: the end of the cut line, the whole ones,
+ * the start of the next cut line. */
+static void
+scan_buffer(struct run *ru, struct cursor *c, struct rbuf *r)
+{
+	const char	*data = r->mem;
+	size_t		 len = r->len, first, last;
+
+	if (c->cutlen == 0 && !c->skipping)
+		c->cutoff = c->off;
+	if (r->midend == 0) {		/* no newline */
+		add_cut(ru, c, data, len);
+	} else {
+		/* the newline before mid ends the cut line, the one before
+		 * midend the last whole line */
+		first = r->mid - 1;
+		last = r->midend - 1;
+		add_cut(ru, c, data, first);
+		end_cut(ru, c);
+		whole_lines(ru, c, r);
+		c->cutoff = c->off + (off_t)(last + 1);
+		add_cut(ru, c, data + last + 1, len - last - 1);
+	}
+	c->off += (off_t)len;
+	if (r->eof && (c->cutlen > 0 || c->skipping))
+		end_cut(ru, c);
 }
 
 /* ---------------------------------------------------------- buffers */
@@ -504,23 +687,26 @@ put_rbuf(struct run *ru, struct rbuf *r)
 
 /*
  * Reads into r up to MAILLOG_BLOCK bytes (a pipe gives little at a time:
- * it is read again until then) or to the end of the input.  The reading
- * thread (cancellable set) may be cancelled in the read.
+ * it is read again until then) or to the end of the input, and finds its
+ * whole lines.  The reading thread (cancellable set) may be cancelled in
+ * the read.
  */
 static void
 fill(struct run *ru, struct rbuf *r, int cancellable)
 {
-	size_t	k;
-	int	old;
+	const char	*nl;
+	size_t		 k;
+	int		 old;
 
 	source_set_diag(ru->stream, &r->msgs);
 	r->len = 0;
 	r->eof = 0;
-	while (r->len < MAILLOG_BLOCK) {
+	r->state = RB_READ;
+	while (r->len < ru->block) {
 		if (cancellable)
 			pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
-		k = source_read(ru->stream, r->mem + MAILLOG_LINE_MAX + r->len,
-		    MAILLOG_BLOCK - r->len);
+		k = source_read(ru->stream, r->mem + r->len,
+		    ru->block - r->len);
 		if (cancellable)
 			pthread_setcancelstate(old, NULL);
 		if (k == 0) {
@@ -529,17 +715,26 @@ fill(struct run *ru, struct rbuf *r, int cancellable)
 		}
 		r->len += k;
 	}
+	/* the whole lines: after the first newline, to the last */
+	r->mid = r->midend = 0;
+	if ((nl = memchr(r->mem, '\n', r->len)) != NULL) {
+		r->mid = (size_t)(nl - r->mem) + 1;
+		r->midend = (size_t)((const char *)memrchr(r->mem, '\n',
+		    r->len) - r->mem) + 1;
+	}
 	source_set_diag(ru->stream, ru->sdiag);
 }
 
-/* The next buffer of the text, read here if none is ready. */
+/* The next buffer of the text, read here if none is ready, parsed
+ * ahead if that was begun. */
 static struct rbuf *
 next_rbuf(struct run *ru)
 {
 	struct rbuf	*r;
 
 	pthread_mutex_lock(&ru->lock);
-	while (ru->rfull == NULL && ru->reading)
+	while ((ru->rfull == NULL && ru->reading) ||
+	    (ru->rfull != NULL && ru->rfull->state == RB_PARSING))
 		pthread_cond_wait(&ru->filled, &ru->lock);
 	if ((r = ru->rfull) != NULL) {
 		ru->rfull = r->next;
@@ -579,58 +774,41 @@ move_msgs(struct diag *to, struct diag *from)
 	diag_init(from);
 }
 
-/* Drops bytes up to the end of an over-long line; 0 if none came yet. */
-static size_t
-skip_rest(struct cursor *c, const char *buf, size_t have)
-{
-	const char	*nl = memchr(buf, '\n', have);
-
-	if (nl == NULL)
-		return have;
-	c->skipping = 0;
-	return (size_t)(nl + 1 - buf);
-}
-
 static void
 read_loop(struct run *ru, const char *name, struct diag *d)
 {
 	struct cursor	 c;
-	struct rbuf	*r, *prev = NULL;
-	const char	*carry = NULL;
-	char		*start;
-	size_t		 carried = 0, have, used;
+	struct rbuf	*r;
 	int		 at_end = 0;
 
 	memset(&c, 0, sizeof c);
+	c.name = name;
+	c.d = d;
+	c.cut = ru->cut;
 	while (!at_end) {
 		r = next_rbuf(ru);
 		move_msgs(d, &r->msgs);
-		/* the cut line (shorter than the room) before the new bytes */
-		start = r->mem + MAILLOG_LINE_MAX - carried;
-		if (carried > 0)
-			memcpy(start, carry, carried);
-		if (prev != NULL)
-			free_rbuf(ru, prev);
-		have = carried + r->len;
 		at_end = r->eof;
-		if (c.skipping) {
-			used = skip_rest(&c, start, have);
-			if (at_end && used < have && !c.skipping) {
-				/* the lines after it, as the input ended */
-				c.off += (off_t)used;
-				start += used;
-				have -= used;
-				used = scan_block(ru, &c, start, have, 1, name,
-				    d);
-			}
-		} else
-			used = scan_block(ru, &c, start, have, at_end, name, d);
-		c.off += (off_t)used;
-		carry = start + used;
-		carried = have - used;
-		prev = r;
+		scan_buffer(ru, &c, r);
+		free_rbuf(ru, r);
 	}
-	free_rbuf(ru, prev);
+}
+
+/* MAILLOG_BLOCK, or BOUNCEDOC_READ_BLOCK bytes (1 to 64 MiB): the tests
+ * read with small blocks, so that lines are cut in every way. */
+static size_t
+read_block(void)
+{
+	const char		*env = getenv("BOUNCEDOC_READ_BLOCK");
+	char			*end;
+	unsigned long		 v;
+
+	if (env == NULL || *env == '\0')
+		return MAILLOG_BLOCK;
+	v = strtoul(env, &end, 10);
+	if (*end != '\0' || v == 0 || v > (64UL << 20))
+		return MAILLOG_BLOCK;
+	return (size_t)v;
 }
 
 int
@@ -650,8 +828,10 @@ maillog_read(struct source_stream *s, const char *name, const struct kb *kb,
 	ru.cur = batch_new();
 	ru.sdiag = source_set_diag(s, d);
 	ru.ahead = source_regular(s);
+	ru.cut = xmalloc(MAILLOG_LINE_MAX);
+	ru.block = read_block();
 	for (i = 0; i < RBUFS; i++) {
-		ru.rbufs[i].mem = xmalloc(MAILLOG_LINE_MAX + MAILLOG_BLOCK);
+		ru.rbufs[i].mem = xmalloc(ru.block);
 		diag_init(&ru.rbufs[i].msgs);
 		ru.rbufs[i].next = ru.rfree;
 		ru.rfree = &ru.rbufs[i];

@@ -833,6 +833,78 @@ START_TEST(test_read_exact)
 }
 END_TEST
 
+/*
+ * The lines a record names are lines of the text: each starts where one
+ * starts, ends before a newline and has its number - whatever the size
+ * of the blocks the text is read in (BOUNCEDOC_READ_BLOCK), so whichever
+ * thread parsed it and however the block ends cut it.
+ */
+static const struct {
+	const char	*log;
+	const char	*block;		/* NULL: the default */
+} lines_rows[] = {
+	{ "logs/postfix-small.log", NULL },
+	{ "logs/postfix-small.log", "61" },
+	{ "logs/postfix-small.log", "4093" },
+	{ "logs/exim.log.gz", NULL },
+	{ "logs/sendmail.log.gz", "1000" },
+	{ "logs/mixed.log.gz", "32768" },
+};
+
+START_TEST(test_read_lines)
+{
+	struct maillog_sink	 sink = { keep, NULL };
+	struct all		 a = { NULL, 0, 0 };
+	struct source_stream	*s;
+	struct diag		 d;
+	const struct record_line *l;
+	unsigned long		*start = NULL, nstart = 0;
+	char			*text;
+	size_t			 len, i, k, checked = 0;
+
+	sink.arg = &a;
+	diag_init(&d);
+	s = source_open(tap_data(lines_rows[_i].log), &d);
+	ck_assert_ptr_nonnull(s);
+	source_read_all(s, (size_t)64 << 20, &text, &len);
+	source_close(s);
+	/* where each line starts */
+	start = malloc((len + 2) * sizeof *start);
+	ck_assert_ptr_nonnull(start);
+	start[nstart++] = 0;
+	for (i = 0; i < len; i++)
+		if (text[i] == '\n')
+			start[nstart++] = i + 1;
+	if (lines_rows[_i].block != NULL)
+		setenv("BOUNCEDOC_READ_BLOCK", lines_rows[_i].block, 1);
+	ck_assert_int_eq(maillog_read_path(tap_data(lines_rows[_i].log), kb,
+	    &sink, &d), 0);
+	unsetenv("BOUNCEDOC_READ_BLOCK");
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_uint_gt(a.n, 10);
+	for (i = 0; i < a.n; i++) {
+		ck_assert_uint_gt(a.v[i].nlines, 0);
+		for (k = 0; k < a.v[i].nlines; k++) {
+			l = &a.v[i].lines[k];
+			ck_assert_uint_ge(l->line, 1);
+			ck_assert_uint_lt(l->line, nstart);
+			ck_assert_uint_eq((unsigned long)l->offset,
+			    start[l->line - 1]);
+			ck_assert_uint_le(l->offset + l->length, len);
+			ck_assert_msg(l->offset + l->length == len ||
+			    text[l->offset + l->length] == '\n',
+			    "line %lu: length %zu", l->line, l->length);
+			checked++;
+		}
+	}
+	ck_assert_uint_gt(checked, a.n);
+	all_release(&a);
+	diag_release(&d);
+	free(start);
+	free(text);
+}
+END_TEST
+
 /* A gzip cut short: the records before the cut, and where it ended. */
 START_TEST(test_read_truncated)
 {
@@ -1053,6 +1125,7 @@ maillog_suite(void)
 	tcase_add_checked_fixture(tc, kb_setup, kb_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_read_exact, 0, NROWS(data_logs));
+	tcase_add_loop_test(tc, test_read_lines, 0, NROWS(lines_rows));
 	tcase_add_test(tc, test_read_truncated);
 	tcase_add_test(tc, test_read_long_line);
 	tcase_add_test(tc, test_cache_shares);

@@ -95,6 +95,39 @@ row "postfix.log.gz on stdin" 3 bd --json - <"$logs/postfix.log.gz"
 attempts "$tmp/out" >"$tmp/got"
 same "gzip on stdin: the same failures" "$tmp/want" "$tmp/got"
 
+# Read a few bytes at a time (BOUNCEDOC_READ_BLOCK), lines are cut by
+# the end of a buffer at every place, and the second thread parses ahead
+# buffers the first has not reached: the same records and messages.  A
+# line over 1 MiB, one a byte short of it and one just at it, and a last
+# line without its newline, among them.
+head -c 20000 "$logs/postfix-small.log" >"$tmp/blocks.log"
+for k in 1 0 2; do
+	head -c $((1048576 - k)) /dev/zero | tr '\0' x
+	echo
+	sed -n "$((k * 50 + 100)),$((k * 50 + 200))p" "$logs/postfix-small.log"
+done >>"$tmp/blocks.log"
+head -c 3000000 /dev/zero | tr '\0' y >>"$tmp/blocks.log"
+echo >>"$tmp/blocks.log"
+tail -c 30000 "$logs/postfix-small.log" | tr -d '\n' | head -c 200 \
+    >>"$tmp/blocks.log"
+bd --json "$logs/postfix-small.log" >"$tmp/a" 2>&1
+bd --json "$tmp/blocks.log" >"$tmp/c" 2>&1
+for k in 61 4093; do
+	BOUNCEDOC_READ_BLOCK=$k bd --json "$logs/postfix-small.log" >"$tmp/b" \
+	    2>&1
+	same "read $k bytes at a time: the same records" "$tmp/a" "$tmp/b"
+done
+for k in 1 999 65536; do
+	BOUNCEDOC_READ_BLOCK=$k bd --json "$tmp/blocks.log" >"$tmp/b" 2>&1
+	same "long lines read $k bytes at a time: the same" "$tmp/c" "$tmp/b"
+done
+if [ "$(grep -c 'line longer than 1048576 bytes' "$tmp/c")" = 1 ] &&
+    grep -q '"queue_id"' "$tmp/c"; then
+	pass "long lines: told once, the lines around them read"
+else
+	fail "long lines: told once, the lines around them read"
+fi
+
 # Several files in one run, in the order given
 row "two logs in one run" 3 bd --json "$logs/postfix-small.log" \
     "$logs/postfix.log.gz"
