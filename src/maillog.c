@@ -601,24 +601,15 @@ parse_ahead(struct rbuf *r, struct maillog_hint *h)
 	r->nlines = idx;
 }
 
-/* The whole lines of r: parsed ahead, or here. */
+/* The whole lines of r: parsed ahead, or here, then joined. */
 static void
 whole_lines(struct run *ru, struct cursor *c, struct rbuf *r)
 {
-	const char	*p, *end, *nl;
 	struct pline	*pl;
 	size_t		 i;
 
-	if (r->state != RB_PARSED) {
-		p = r->mem + r->mid;
-		end = r->mem + r->midend;
-		for (; p < end; p = nl + 1) {
-			nl = memchr(p, '\n', (size_t)(end - p));
-			one_line(ru, c, p, (size_t)(nl - p), c->off +
-			    (off_t)(p - r->mem));
-		}
-		return;
-	}
+	if (r->state != RB_PARSED)
+		parse_ahead(r, &c->hint);
 	if (r->longidx != NO_LINE)
 		tell_long(c, c->lineno + r->longidx + 1);
 	for (i = 0; i < r->npl; i++) {
