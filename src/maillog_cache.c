@@ -239,6 +239,7 @@ maillog_cache_key(const char *t, size_t len, size_t *keylen)
  */
 #define TEXTS		4096		/* a power of two */
 #define TEXT_SPANS	16
+#define TEXT_ROOM	1024		/* a slot's buffer, at least */
 
 struct text {
 	uint64_t		 hash;
@@ -310,6 +311,20 @@ text_release(struct text *t)
 	memset(t, 0, sizeof *t);
 }
 
+/* Whether t[i] (one byte at least follows it, or the text ends there and
+ * t[i] is not a space) leaves a text as findings_unfold() gives it: no
+ * control byte it changes, no second space, no '-' after a reply code. */
+static inline int
+unfold_ok(const char *t, size_t i)
+{
+	if (t[i] == ' ')
+		return t[i + 1] != ' ';
+	if ((t[i] >= '\t' && t[i] <= '\r') || t[i] == '\0')
+		return 0;
+	return !(t[i] == '-' && i >= 3 && is_digit(t[i - 1]) &&
+	    is_digit(t[i - 2]) && is_digit(t[i - 3]));
+}
+
 /*
  * Whether findings_unfold() would give raw back unchanged: it joins
  * lines only at a reply code followed by '-' ("550-5.1.1 …"), and
@@ -323,14 +338,14 @@ unfolded_already(const char *t, size_t n)
 	const uint64_t	ones = 0x0101010101010101ULL;
 	const uint64_t	highs = 0x8080808080808080ULL;
 	uint64_t	w, x, sp, m;
-	size_t		i = 0;
+	size_t		i = 0, k;
 
 	if (n > 0 && (t[0] == ' ' || t[n - 1] == ' '))
 		return 0;
-	/* eight bytes at a time while they hold none of the bytes that
-	 * matter: no '-', no byte below 0x0e, no two spaces in a row (a
-	 * byte is flagged where w ^ c has a zero byte; a flag may be false
-	 * only above a true one, so a word without flags has none) */
+	/* eight bytes at a time, flagging the bytes that may matter: '-',
+	 * a byte below 0x0e, a space before a space (a byte is flagged where
+	 * w ^ c has a zero byte; a flag above a true one may be false, so
+	 * each flagged byte is looked at) */
 	for (; i + 9 <= n; i += 8) {
 		memcpy(&w, t + i, 8);
 		x = w ^ (ones * ' ');
@@ -342,19 +357,15 @@ unfolded_already(const char *t, size_t n)
 		memcpy(&x, t + i + 1, 8);
 		x ^= ones * ' ';
 		m |= sp & ((x - ones) & ~x & highs);
-		if (m != 0)
-			break;
-	}
-	for (; i < n; i++) {
-		if (t[i] == ' ') {
-			if (i + 1 < n && t[i + 1] == ' ')
+		for (; m != 0; m &= m - 1) {
+			k = i + (size_t)(__builtin_ctzll(m) >> 3);
+			if (!unfold_ok(t, k))
 				return 0;
-		} else if ((t[i] >= '\t' && t[i] <= '\r') || t[i] == '\0')
-			return 0;
-		else if (t[i] == '-' && i >= 3 && is_digit(t[i - 1]) &&
-		    is_digit(t[i - 2]) && is_digit(t[i - 3]))
-			return 0;
+		}
 	}
+	for (; i < n; i++)
+		if (!unfold_ok(t, i))
+			return 0;
 	return 1;
 }
 
@@ -377,8 +388,11 @@ text_of(struct maillog_cache *c, const char *raw, size_t n)
 		u = findings_unfold(raw, n, &ulen);
 	/* raw, unfolded and masked (at most 8 longer) in one buffer */
 	if (t->bufcap < n + 2 * ulen + 16) {
+		/* room for most texts at once: a slot is not grown for each
+		 * text a little longer than the one before */
 		free(t->buf);
-		t->bufcap = n + 2 * ulen + 64;
+		t->bufcap = n + 2 * ulen + 16 < TEXT_ROOM ? TEXT_ROOM :
+		    2 * (n + 2 * ulen + 16);
 		t->buf = xmalloc(t->bufcap);
 	}
 	t->hash = h;

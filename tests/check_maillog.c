@@ -1060,6 +1060,50 @@ START_TEST(test_cache_shares)
 }
 END_TEST
 
+/*
+ * The cache gives a record the text findings_unfold() makes of its reply
+ * (joined lines, one space for a run, no control byte), and looks eight
+ * bytes at a time for what needs it: each kind of byte that does, put at
+ * every place of a text, on either side of a word's edge.
+ */
+START_TEST(test_cache_unfolds)
+{
+	static const char *const base = "host mx.example.org said: 550 5.1.1 "
+	    "mailbox unavailable for this user";
+	static const char *const marks[] = {
+	    "  ", "\t", "\r\n", "\n", "-", "550-", "5-", "55-", " 550-",
+	    "x550-", "\v", "\f", "\x01", "\x0e", "\x1f", "  \t  ",
+	};
+	struct maillog_cache	*c = maillog_cache_new(kb);
+	struct record		 r;
+	char			 text[256], *want, *raw;
+	size_t			 m, at, n, wlen, tested = 0;
+
+	for (m = 0; m < sizeof marks / sizeof marks[0]; m++) {
+		for (at = 0; at <= strlen(base); at++) {
+			n = (size_t)snprintf(text, sizeof text, "%.*s%s%s",
+			    (int)at, base, marks[m], base + at);
+			want = findings_unfold(text, n, &wlen);
+			memset(&r, 0, sizeof r);
+			r.diagnostic = raw = strdup(text);
+			ck_assert_ptr_nonnull(raw);
+			maillog_cache_record(c, &r);
+			ck_assert_msg(strcmp(r.diagnostic, want) == 0,
+			    "mark %zu at %zu: \"%s\", want \"%s\"", m, at,
+			    r.diagnostic, want);
+			free(want);
+			free(raw);
+			/* the record now borrows the cache's copy */
+			r.diagnostic = NULL;
+			record_release(&r);
+			tested++;
+		}
+	}
+	ck_assert_uint_gt(tested, 1000);
+	maillog_cache_free(c);
+}
+END_TEST
+
 /* ------------------------------------------------------------ source */
 
 /* Two gzip members in a row read as one text; peeked bytes come first. */
@@ -1129,6 +1173,7 @@ maillog_suite(void)
 	tcase_add_test(tc, test_read_truncated);
 	tcase_add_test(tc, test_read_long_line);
 	tcase_add_test(tc, test_cache_shares);
+	tcase_add_test(tc, test_cache_unfolds);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("keys");
 	tcase_add_loop_test(tc, test_key, 0, NROWS(key_rows));
