@@ -108,6 +108,9 @@ void	group_release(struct group_tree *t);
  * "AOL.example" (points into rcpt, *len bytes, not lower-cased); NULL and
  * 0 when there is no '@'. */
 const char *group_domain(const char *rcpt, size_t *len);
+/* The codes key of r into buf: "550 5.1.1", "550", "5.1.1" or "" (none):
+ * the report's, the summary's and the screen's second level. */
+void	group_codes(const struct record *r, char *buf, size_t size);
 
 /* "all", "reason", "codes", "domain".  Static. */
 const char *group_level_name(enum group_level level);

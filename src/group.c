@@ -5,7 +5,7 @@
  * (group_build()).  Output: struct group_tree (group.h).
  *
  * The rules that make a record's keys live here alone (reason_of(),
- * codes_of(), domain_of()).  Each record is folded into the leaf of its
+ * group_codes(), domain_of()).  Each record is folded into the leaf of its
  * keys - the records alike in reason, codes and domain - as a tally:
  * counts, the lowest sequence number, the earliest and latest time, and
  * per article how many records have it and the first of them.  Nothing
@@ -199,9 +199,8 @@ reason_of(const struct record *r)
 	return r->diagnosis.reason ? r->diagnosis.reason : "undefined";
 }
 
-/* "550 5.1.1", "550", "5.1.1" or "" (no code). */
-static void
-codes_of(const struct record *r, char *buf, size_t size)
+void
+group_codes(const struct record *r, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s%s%s", r->reply, r->reply[0] != '\0' &&
 	    r->status[0] != '\0' ? " " : "", r->status);
@@ -301,7 +300,7 @@ fold_leaf(struct group_fold *f, const struct record *r)
 	size_t		*slot;
 	uint64_t	 h;
 
-	codes_of(r, codes, sizeof codes);
+	group_codes(r, codes, sizeof codes);
 	keys[0] = reason_of(r);
 	keys[1] = codes;
 	keys[2] = domain_of(f, r->recipient);

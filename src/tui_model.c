@@ -591,7 +591,9 @@ tui_model_sum_label(const struct record *r, int level, char *buf,
 		snprintf(buf, size, "%s", reason_of(r));
 		break;
 	case 1:
-		snprintf(buf, size, "%s", r->reply[0] ? r->reply : "(none)");
+		group_codes(r, buf, size);
+		if (buf[0] == '\0')
+			snprintf(buf, size, "(none)");
 		break;
 	default:
 		tui_model_domain(r, buf, size);

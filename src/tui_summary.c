@@ -1,5 +1,6 @@
 /*
- * tui_summary.c - the grouped summary: reason > reply code > domain.
+ * tui_summary.c - the grouped summary: reason > codes (reply code and
+ * enhanced status, as the report and --summary group them) > domain.
  *
  * Input: the model's filtered records.  Output: one screen of counts,
  * recomputed when records arrive while it is shown, and a text form for
@@ -23,7 +24,7 @@
 #define BAR_WIDTH	20
 
 static const char *const level_names[3] = {
-	"reason", "reply code", "recipient domain",
+	"reason", "codes", "recipient domain",
 };
 
 static void
@@ -81,7 +82,7 @@ draw_title(struct tui_state *st, int y)
 	t = xasprintf(" Summary of %zu failure%s by %s", st->sum.total,
 	    st->sum.total == 1 ? "" : "s", level_names[st->sum_level]);
 	for (l = 0; l < st->sum_level; l++) {
-		u = xasprintf("%s%s%s", t, l == 0 ? " - reason " : ", code ",
+		u = xasprintf("%s%s%s", t, l == 0 ? " - reason " : ", codes ",
 		    st->sum_path[l]);
 		free(t);
 		t = u;
@@ -186,12 +187,29 @@ tui_summary_draw(struct tui_state *st)
 		    "no failures to count", TUI_ROLE_DIM, 0);
 }
 
+/* The filter words that select the records of a codes label: "550
+ * 5.1.1", "550", "5.1.1" or "(none)". */
+static char *
+codes_filter(const char *label)
+{
+	const char	*sp;
+
+	if (strcmp(label, "(none)") == 0)
+		return xstrdup("code:none status:none");
+	if ((sp = strchr(label, ' ')) != NULL)
+		return xasprintf("code:%.*s status:%s", (int)(sp - label),
+		    label, sp + 1);
+	if (strchr(label, '.') != NULL)	/* a status; a reply has no dot */
+		return xasprintf("code:none status:%s", label);
+	return xasprintf("code:%s status:none", label);
+}
+
 /* Enter: the next level, or the list filtered to this group. */
 static void
 drill(struct tui_state *st)
 {
 	const char	*label;
-	char		*f;
+	char		*f, *codes;
 
 	if (st->sum.n == 0)
 		return;
@@ -208,10 +226,11 @@ drill(struct tui_state *st)
 	free(st->drill_back);
 	st->drill_back = xstrdup(st->model.filter.text ?
 	    st->model.filter.text : "");
-	f = xasprintf("%s%sreason:%s code:%s domain:%s", st->drill_back,
-	    *st->drill_back ? " " : "", st->sum_path[0],
-	    strcmp(st->sum_path[1], "(none)") == 0 ? "none" : st->sum_path[1],
+	codes = codes_filter(st->sum_path[1]);
+	f = xasprintf("%s%sreason:%s %s domain:%s", st->drill_back,
+	    *st->drill_back ? " " : "", st->sum_path[0], codes,
 	    strcmp(label, "(none)") == 0 ? "none" : label);
+	free(codes);
 	if (view_tui_filter(st, f) == 0) {
 		st->drilled = 1;
 		st->screen = TUI_SCREEN_MAIN;

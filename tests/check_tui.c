@@ -436,11 +436,12 @@ START_TEST(test_summary)
 	ck_assert_uint_eq(s.v[0].count, 3);
 	ck_assert_uint_eq(s.v[0].temporary, 0);
 	path[0] = "userunknown";
+	/* codes as the report groups them: reply code and enhanced status */
 	tui_model_summary(&m, 1, path, &s);
 	ck_assert_uint_eq(s.n, 1);
-	ck_assert_str_eq(s.v[0].label, "550");
+	ck_assert_str_eq(s.v[0].label, "550 5.1.1");
 	ck_assert_uint_eq(s.v[0].count, 3);
-	path[1] = "550";
+	path[1] = "550 5.1.1";
 	tui_model_summary(&m, 2, path, &s);
 	ck_assert_uint_eq(s.n, 2);
 	ck_assert_str_eq(s.v[0].label, "example.org");

@@ -306,20 +306,20 @@ while [ $i -lt 10 ] && ! is_selected log userunknown; do
 	i=$((i + 1))
 done
 tm send-keys -t log Enter
-shows "summary: Enter shows the reply codes" log \
-    "by reply code - reason userunknown"
+shows "summary: Enter shows the codes" log \
+    "by codes - reason userunknown"
 tm send-keys -t log Enter
 shows "summary: Enter shows the domains" log \
-    "by recipient domain - reason userunknown, code 550"
+    "by recipient domain - reason userunknown, codes 550 5.1.1"
 tm send-keys -t log Enter
 shows "summary: Enter on a domain opens the list of that group" log \
-    "filter: reason:userunknown code:550 domain:"
+    "filter: reason:userunknown code:550 status:5.1.1 domain:"
 lacks "summary: the drilled list has no other reason" log "ratelimited"
 tm send-keys -t log BSpace
 shows "summary: Backspace comes back to the domains" log \
     "by recipient domain"
 tm send-keys -t log q
-shows "summary: q goes up to the codes" log "by reply code"
+shows "summary: q goes up to the codes" log "by codes"
 tm send-keys -t log BSpace
 shows "summary: Backspace goes up to the reasons" log "by reason"
 tm send-keys -t log q
