@@ -29,8 +29,10 @@
  *	maillog_postfix.c	Postfix lines -> struct maillog_line
  *	maillog_exim.c		Exim lines
  *	maillog_sendmail.c	Sendmail lines
- *	maillog_journey.c	joins lines by queue id, builds records
+ *	maillog_journey.c	joins lines by queue id
+ *	maillog_emit.c		builds the records of the joined lines
  *	maillog_cache.c		diagnoses each distinct reply text once
+ *	maillog_record.c	packs records that outlive the joiner
  *
  * Memory grows with the journeys still open and the records a sink keeps,
  * not with the size of the log: lines are parsed in the block buffer and
@@ -319,6 +321,11 @@ void	maillog_journey_free(struct maillog_journey *j);
  * the allocation; the record is valid while it lives.
  */
 char	*maillog_record_pack(struct record *r);
+/* The same into at, maillog_record_pack_size(r) bytes (a multiple of 16)
+ * aligned for the record's arrays: a batch packs its records into one
+ * arena. */
+size_t	maillog_record_pack_size(struct record *r);
+void	maillog_record_pack_into(struct record *r, char *at);
 /* Gives a lent (or packed) record copies of its own of every string and
  * array (but source), for record_release(). */
 void	maillog_record_own(struct record *r);

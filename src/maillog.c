@@ -46,133 +46,6 @@
 #define BATCH_RECORDS	64
 #define QUEUE_BATCHES	8
 
-/* ------------------------------------------------------------ packing */
-
-/* The string fields of a record, and of an attempt. */
-#define RECORD_STRINGS(r) \
-	&(r)->recipient, &(r)->original_recipient, &(r)->sender, \
-	&(r)->remote_host, &(r)->diagnostic, &(r)->action, &(r)->time, \
-	&(r)->queue_id, &(r)->subject, &(r)->message_id, &(r)->relay, \
-	&(r)->delays, &(r)->context, &(r)->note
-
-static size_t
-str_size(char **fields[], size_t n)
-{
-	size_t	i, size = 0;
-
-	for (i = 0; i < n; i++)
-		if (*fields[i] != NULL)
-			size += strlen(*fields[i]) + 1;
-	return size;
-}
-
-static void
-str_move(char **fields[], size_t n, char **at)
-{
-	size_t	i, k;
-
-	for (i = 0; i < n; i++) {
-		if (*fields[i] == NULL)
-			continue;
-		k = strlen(*fields[i]) + 1;
-		memcpy(*at, *fields[i], k);
-		*fields[i] = *at;
-		*at += k;
-	}
-}
-
-/* The bytes maillog_record_pack_into() needs for r. */
-static size_t
-pack_size(struct record *r)
-{
-	char			**rs[] = { RECORD_STRINGS(r) }, **as[3];
-	size_t			  size, i, nr = sizeof rs / sizeof rs[0];
-	struct record_attempt	 *a;
-
-	size = r->nattempts * sizeof *r->attempts +
-	    r->nlines * sizeof *r->lines + str_size(rs, nr);
-	for (i = 0; i < r->nattempts; i++) {
-		a = &r->attempts[i];
-		as[0] = &a->time, as[1] = &a->action, as[2] = &a->diagnostic;
-		size += str_size(as, 3);
-	}
-	/* round up: the next pack's arrays stay aligned */
-	return (size + 15) & ~(size_t)15;
-}
-
-/* Copies what r borrows to at (pack_size(r) bytes, aligned). */
-static void
-pack_into(struct record *r, char *at)
-{
-	char			**rs[] = { RECORD_STRINGS(r) }, **as[3];
-	size_t			  i, nr = sizeof rs / sizeof rs[0];
-	struct record_attempt	 *a;
-
-	/* arrays first: at is aligned for them */
-	if (r->nattempts > 0)	/* memcpy() from NULL is undefined */
-		memcpy(at, r->attempts, r->nattempts * sizeof *r->attempts);
-	r->attempts = r->nattempts ? (struct record_attempt *)(void *)at :
-	    NULL;
-	at += r->nattempts * sizeof *r->attempts;
-	if (r->nlines > 0)
-		memcpy(at, r->lines, r->nlines * sizeof *r->lines);
-	r->lines = r->nlines ? (struct record_line *)(void *)at : NULL;
-	at += r->nlines * sizeof *r->lines;
-	str_move(rs, nr, &at);
-	for (i = 0; i < r->nattempts; i++) {
-		a = &r->attempts[i];
-		as[0] = &a->time, as[1] = &a->action, as[2] = &a->diagnostic;
-		str_move(as, 3, &at);
-	}
-}
-
-char *
-maillog_record_pack(struct record *r)
-{
-	char	*pack = xmalloc(pack_size(r) + 1);
-
-	pack_into(r, pack);
-	return pack;
-}
-
-static void
-str_own(char **fields[], size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (*fields[i] != NULL)
-			*fields[i] = xstrdup(*fields[i]);
-}
-
-void
-maillog_record_own(struct record *r)
-{
-	char			**rs[] = { RECORD_STRINGS(r) }, **as[3];
-	struct record_attempt	 *a;
-	void			 *v;
-	size_t			  i;
-
-	str_own(rs, sizeof rs / sizeof rs[0]);
-	if (r->nattempts > 0) {
-		v = xreallocarray(NULL, r->nattempts, sizeof *r->attempts);
-		memcpy(v, r->attempts, r->nattempts * sizeof *r->attempts);
-		r->attempts = v;
-	} else
-		r->attempts = NULL;
-	for (i = 0; i < r->nattempts; i++) {
-		a = &r->attempts[i];
-		as[0] = &a->time, as[1] = &a->action, as[2] = &a->diagnostic;
-		str_own(as, 3);
-	}
-	if (r->nlines > 0) {
-		v = xreallocarray(NULL, r->nlines, sizeof *r->lines);
-		memcpy(v, r->lines, r->nlines * sizeof *r->lines);
-		r->lines = v;
-	} else
-		r->lines = NULL;
-}
-
 /* ------------------------------------------------ the diagnosis thread */
 
 /*
@@ -412,7 +285,7 @@ take_record(struct record *r, void *arg)
 {
 	struct run	*ru = arg;
 	struct batch	*b = ru->cur;
-	size_t		 size = pack_size(r);
+	size_t		 size = maillog_record_pack_size(r);
 
 	if (b->used + size > BATCH_ARENA && b->n > 0) {
 		flush_batch(ru);
@@ -422,7 +295,7 @@ take_record(struct record *r, void *arg)
 	if (size > BATCH_ARENA)
 		b->pack[b->n] = maillog_record_pack(&b->v[b->n]);
 	else {
-		pack_into(&b->v[b->n], b->arena + b->used);
+		maillog_record_pack_into(&b->v[b->n], b->arena + b->used);
 		b->used += size;
 	}
 	if (++b->n == BATCH_RECORDS)

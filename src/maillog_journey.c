@@ -4,7 +4,8 @@
  * Input: parsed lines (struct maillog_line), in log order, with their
  * line number and offset.
  * Output: records (not yet diagnosed) to a sink: one per recipient of a
- * queue id with a failed attempt, one per inbound rejection.
+ * queue id with a failed attempt, one per inbound rejection, made by
+ * maillog_emit.c.  The structures are in maillog_journey.h.
  *
  * State: a hash table of the queue ids seen and not yet done, each with
  * its sender, message-id and the journeys of its failing recipients.  A
@@ -23,104 +24,16 @@
 #include "config.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "maillog.h"
+#include "maillog_journey.h"
 #include "record.h"
 #include "xalloc.h"
 
 #define OPEN_MAX	((size_t)1 << 16)	/* queue ids kept idle */
-#define NOTES_MAX	8
-#define CONTEXT_MAX	4096			/* bytes of copied lines */
 #define ENDED_MAX	64	/* ended journeys waiting for "removed" */
-#define ATTEMPTS_MAX	100	/* kept per journey: the first and last */
-#define ATTEMPTS_FIRST	10
-
-struct attempt {
-	enum maillog_status	 st;
-	unsigned long		 line;
-	off_t			 off;
-	size_t			 len;
-	char			*stamp;
-	char			*text;
-	char			*copy;		/* the line, if not seekable */
-	char			 dsn[12];
-};
-
-struct jr {
-	struct jr		*next;
-	struct mq		*m;		/* its queue id */
-	uint64_t		 hash;		/* in the open table */
-	size_t			 dropped;	/* attempts left out */
-	char			*rcpt;
-	char			*orig;
-	char			*relay;
-	char			*delays;
-	struct attempt		*v;
-	size_t			 n, cap;
-	enum maillog_status	 final;		/* ST_NONE while open */
-};
-
-struct ref {
-	unsigned long		 line;
-	off_t			 off;
-	size_t			 len;
-	char			*copy;
-};
-
-/* A short string kept in place (no allocation), longer ones on the heap. */
-#define ISTR_MAX	88
-struct istr {
-	char			*p;		/* buf, heap or NULL */
-	char			 buf[ISTR_MAX];
-};
-
-struct mq {
-	uint64_t		 hash;
-	struct mq		*next_free;
-	char			 qid[32];
-	size_t			 qlen;
-	struct istr		 sender;
-	struct istr		 msgid;
-	struct ref		 sref, mref;	/* sender and message-id lines */
-	struct ref		 notes[NOTES_MAX];
-	size_t			 nnotes;
-	struct jr		*journeys;
-	size_t			 nended;	/* of journeys */
-	unsigned long		 last;		/* line last seen */
-};
-
-/* The open journeys by queue id and recipient (open addressing). */
-struct open_slot {
-	uint64_t		 hash;
-	struct jr		*r;
-};
-
-struct maillog_journey {
-	const char		*name;		/* the caller's */
-	int			 seekable;
-	const struct maillog_sink *out;
-	struct qslot {			/* open addressing */
-		uint64_t	 hash;		/* read first */
-		struct mq	*m;
-	}			*tab;
-	size_t			 cap, count, limit;
-	struct mq		*pool;		/* freed, for reuse */
-	struct open_slot	*open;
-	size_t			 opencap, nopen;
-	/* what the records handed out borrow */
-	struct record_attempt	*att;
-	size_t			 attcap;
-	struct record_line	*lines;
-	size_t			 linecap;
-	char			*scratch;
-	size_t			 scratchcap;
-	char			 host[256];
-	char			 ctx[CONTEXT_MAX + 1];
-	char			 note[128];
-};
 
 #define MIX	0xff51afd7ed558ccdULL
 
@@ -451,241 +364,6 @@ mq_free(struct maillog_journey *j, struct mq *m)
 	j->pool = m;
 }
 
-/* ------------------------------------------------------------ records */
-
-static const char *
-action_of(enum maillog_status st)
-{
-	switch (st) {
-	case MAILLOG_SENT:
-		return "delivered";
-	case MAILLOG_DEFERRED:
-		return "delayed";
-	case MAILLOG_BOUNCED:
-		return "failed";
-	case MAILLOG_EXPIRED:
-		return "expired";
-	default:
-		return NULL;
-	}
-}
-
-static int
-cmp_line(const void *a, const void *b)
-{
-	const struct record_line	*x = a, *y = b;
-
-	return x->line < y->line ? -1 : x->line > y->line;
-}
-
-static void
-add_line(struct record *r, const struct ref *f)
-{
-	size_t	i;
-
-	if (f->line == 0)
-		return;
-	for (i = 0; i < r->nlines; i++)
-		if (r->lines[i].line == f->line)
-			return;
-	r->lines[r->nlines].line = f->line;
-	r->lines[r->nlines].offset = f->off;
-	r->lines[r->nlines++].length = f->len;
-}
-
-/* Joins the copied lines of a journey, in line order, into context. */
-static void
-add_context(struct maillog_journey *j, struct record *r,
-    const struct ref *refs, size_t n)
-{
-	size_t	i, k, len = 0, need;
-	char	*s = j->ctx;
-
-	for (i = 0; i < r->nlines; i++)
-		for (k = 0; k < n; k++) {
-			if (refs[k].line != r->lines[i].line ||
-			    refs[k].copy == NULL)
-				continue;
-			need = strlen(refs[k].copy) + 1;
-			if (len + need > CONTEXT_MAX)
-				break;
-			memcpy(s + len, refs[k].copy, need - 1);
-			len += need;
-			s[len - 1] = '\n';
-			break;
-		}
-	s[len] = '\0';
-	r->context = s;
-}
-
-/* The journey's source lines (and, unseekable, their copies). */
-static void
-journey_lines(struct maillog_journey *j, struct record *r,
-    const struct mq *m, const struct jr *jr)
-{
-	struct ref	*refs;
-	size_t		 n = 0, i;
-
-	refs = xreallocarray(NULL, jr->n + NOTES_MAX + 2, sizeof *refs);
-	refs[n++] = m->sref;
-	refs[n++] = m->mref;
-	for (i = 0; i < m->nnotes; i++)
-		refs[n++] = m->notes[i];
-	for (i = 0; i < jr->n; i++) {
-		refs[n].line = jr->v[i].line;
-		refs[n].off = jr->v[i].off;
-		refs[n].len = jr->v[i].len;
-		refs[n++].copy = jr->v[i].copy;
-	}
-	if (n > j->linecap) {
-		j->linecap = n;
-		j->lines = xreallocarray(j->lines, n, sizeof *j->lines);
-	}
-	r->lines = j->lines;
-	for (i = 0; i < n; i++)
-		add_line(r, &refs[i]);
-	qsort(r->lines, r->nlines, sizeof *r->lines, cmp_line);
-	r->seekable = j->seekable;
-	if (!j->seekable)
-		add_context(j, r, refs, n);
-	free(refs);
-}
-
-/* The host name of a relay ("mx.example.com[192.0.2.1]:25", "mx.example.com
- * [192.0.2.1]") into buf; NULL for "none", "local" and the like. */
-static char *
-relay_host(const char *relay, char *buf, size_t size)
-{
-	size_t	n;
-
-	if (relay == NULL || strchr(relay, '[') == NULL)
-		return NULL;
-	if ((n = strcspn(relay, "[ ")) == 0 || n >= size)
-		return NULL;
-	memcpy(buf, relay, n);
-	buf[n] = '\0';
-	return buf;
-}
-
-/*
- * Hands out a finished journey as a record.  The record borrows every
- * string and array from the journey (maillog.h): nothing is allocated
- * for it here.
- */
-static void
-emit(struct maillog_journey *j, struct mq *m, struct jr *jr)
-{
-	struct record	 r;
-	struct attempt	*a, *last = NULL;
-	size_t		 i;
-
-	memset(&r, 0, sizeof r);
-	if (jr->n > j->attcap) {
-		j->attcap = jr->n;
-		j->att = xreallocarray(j->att, jr->n, sizeof *j->att);
-	}
-	r.attempts = j->att;
-	for (i = 0; i < jr->n; i++) {
-		a = &jr->v[i];
-		if (a->st != MAILLOG_SENT)
-			last = a;
-		memset(&r.attempts[i], 0, sizeof r.attempts[i]);
-		r.attempts[i].line = a->line;
-		r.attempts[i].offset = a->off;
-		r.attempts[i].length = a->len;
-		r.attempts[i].action = (char *)action_of(a->st);
-		r.attempts[i].time = a->stamp;
-		r.attempts[i].diagnostic = a->text;
-		memcpy(r.attempts[i].dsn, a->dsn, sizeof a->dsn);
-	}
-	r.nattempts = jr->n;
-	if (last == NULL)
-		last = &jr->v[jr->n - 1];
-	r.source = j->name;
-	r.line = last->line;
-	r.offset = last->off;
-	r.length = last->len;
-	r.time = last->stamp;
-	r.diagnostic = last->text;
-	r.action = (char *)(jr->final == MAILLOG_BOUNCED ? "failed" :
-	    jr->final == MAILLOG_EXPIRED ? "expired" : "delayed");
-	r.recipient = jr->rcpt;
-	r.original_recipient = jr->orig;
-	r.relay = jr->relay;
-	r.delays = jr->delays;
-	r.remote_host = relay_host(r.relay, j->host, sizeof j->host);
-	if (jr->dropped > 0) {
-		snprintf(j->note, sizeof j->note, "%zu attempts between the "
-		    "first %d and the last %d are left out", jr->dropped,
-		    ATTEMPTS_FIRST, ATTEMPTS_MAX - ATTEMPTS_FIRST);
-		r.note = j->note;
-	}
-	r.sender = m->sender.p;
-	r.message_id = m->msgid.p;
-	r.queue_id = m->qid;
-	journey_lines(j, &r, m, jr);
-	j->out->record(&r, j->out->arg);
-}
-
-/* Copies span sp, NUL-terminated, into j->scratch at *at. */
-static char *
-scratch(struct maillog_journey *j, size_t *at, struct maillog_span sp)
-{
-	char	*s;
-
-	if (sp.p == NULL)
-		return NULL;
-	s = j->scratch + *at;
-	*at += maillog_copy(s, sp) + 1;
-	return s;
-}
-
-/* An inbound rejection: a record of its own line (borrowed, as emit()). */
-static void
-emit_reject(struct maillog_journey *j, const struct maillog_line *l,
-    unsigned long lineno, off_t off, const char *p, size_t n)
-{
-	struct record		 r;
-	struct record_line	 line;
-	struct mq		*m;
-	size_t			 at = 0, need;
-
-	/* pieces of the line and its start, NULs made U+2400 */
-	need = 3 * (l->stamp.n + l->text.n + l->recipient.n + l->sender.n +
-	    l->client.n + l->queue_id.n + CONTEXT_MAX) + 8;
-	if (j->scratchcap < need) {
-		j->scratchcap = need;
-		free(j->scratch);
-		j->scratch = xmalloc(j->scratchcap);
-	}
-	memset(&r, 0, sizeof r);
-	r.source = j->name;
-	r.line = line.line = lineno;
-	r.offset = line.offset = off;
-	r.length = line.length = n;
-	r.time = scratch(j, &at, l->stamp);
-	r.action = (char *)"rejected";
-	r.diagnostic = scratch(j, &at, l->text);
-	r.recipient = scratch(j, &at, l->recipient);
-	r.sender = scratch(j, &at, l->sender);
-	r.remote_host = scratch(j, &at, l->client);
-	r.queue_id = scratch(j, &at, l->queue_id);
-	if (l->sender.p == NULL && l->queue_id.p != NULL &&
-	    (m = find(j, l->queue_id, hash_bytes(l->queue_id.p,
-	    l->queue_id.n))) != NULL)
-		r.sender = m->sender.p;
-	r.lines = &line;
-	r.nlines = 1;
-	r.seekable = j->seekable;
-	if (!j->seekable) {
-		struct maillog_span	 all = { p, n < CONTEXT_MAX ? n :
-					     CONTEXT_MAX };
-
-		r.context = scratch(j, &at, all);
-	}
-	j->out->record(&r, j->out->arg);
-}
-
 /* Hands out every journey of m (in the order they began) and frees m. */
 static void
 done(struct maillog_journey *j, size_t slot)
@@ -701,7 +379,7 @@ done(struct maillog_journey *j, size_t slot)
 	}
 	while ((r = rev) != NULL) {
 		rev = r->next;
-		emit(j, m, r);
+		maillog_emit_journey(j, m, r);
 		jr_free(j, r);
 	}
 	mq_free(j, m);
@@ -806,7 +484,7 @@ settle(struct maillog_journey *j, struct mq *m)
 	}
 	while ((r = ended) != NULL) {
 		ended = r->next;
-		emit(j, m, r);
+		maillog_emit_journey(j, m, r);
 		jr_free(j, r);
 	}
 }
@@ -950,7 +628,10 @@ maillog_journey_feed(struct maillog_journey *j, const struct maillog_line *l,
 			done(j, i);
 		break;
 	case MAILLOG_EV_REJECT:
-		emit_reject(j, l, lineno, off, p, n);
+		m = l->sender.p == NULL && l->queue_id.p != NULL ?
+		    find(j, l->queue_id, h) : NULL;
+		maillog_emit_reject(j, l, m != NULL ? m->sender.p : NULL,
+		    lineno, off, p, n);
 		break;
 	case MAILLOG_EV_NOTE:
 		if ((m = find(j, l->queue_id, h)) != NULL &&
