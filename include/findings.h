@@ -60,7 +60,8 @@ struct findings {
 };
 
 /*
- * Scans text[0..len) and fills *f (cleared first).  The primary reply code
+ * Scans text[0..len) and fills *f (cleared first, but for the spans past
+ * nspans, which are left as they were: read no further than nspans).  The primary reply code
  * is the first one found; the primary status is the one next to it, else
  * the first one found.  Returns the number of codes found (0: none).
  */

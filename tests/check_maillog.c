@@ -825,8 +825,14 @@ START_TEST(test_read_exact)
 		ck_assert_uint_eq(r->findings.nspans, f.nspans);
 		ck_assert_int_eq(r->findings.reply, f.reply);
 		ck_assert_str_eq(r->findings.status, f.status);
-		ck_assert(memcmp(r->findings.spans, f.spans, f.nspans *
-		    sizeof f.spans[0]) == 0);
+		for (k = 0; k < f.nspans; k++) {
+			ck_assert_uint_eq(r->findings.spans[k].off,
+			    f.spans[k].off);
+			ck_assert_uint_eq(r->findings.spans[k].len,
+			    f.spans[k].len);
+			ck_assert_int_eq(r->findings.spans[k].kind,
+			    f.spans[k].kind);
+		}
 	}
 	all_release(&a);
 	diag_release(&d);
