@@ -474,15 +474,24 @@ parse_ahead(struct rbuf *r, struct maillog_hint *h)
 	r->nlines = idx;
 }
 
-/* The whole lines of r: parsed ahead, or here, then joined. */
+/* The whole lines of r, joined: parsed ahead, or parsed here one at a
+ * time (no list to write and read back). */
 static void
 whole_lines(struct run *ru, struct cursor *c, struct rbuf *r)
 {
+	const char	*p, *end, *nl;
 	struct pline	*pl;
 	size_t		 i;
 
-	if (r->state != RB_PARSED)
-		parse_ahead(r, &c->hint);
+	if (r->state != RB_PARSED) {
+		end = r->mem + r->midend;
+		for (p = r->mem + r->mid; p < end; p = nl + 1) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			one_line(ru, c, p, (size_t)(nl - p), c->off +
+			    (off_t)(p - r->mem));
+		}
+		return;
+	}
 	if (r->longidx != NO_LINE)
 		tell_long(c, c->lineno + r->longidx + 1);
 	for (i = 0; i < r->npl; i++) {
