@@ -5,7 +5,7 @@
  * parser (maillog_parse_line(): stamps, programs, the Postfix, Exim and
  * Sendmail fields), whose spans must lie inside the line; the whole input
  * goes through maillog_read() - the journeys joined by queue id, the
- * diagnosis cache - and the records through the report and JSON views,
+ * diagnosis cache - and the records through every view (fuzz_show()),
  * whose output must hold no byte a terminal acts on.  An input that
  * starts with the gzip magic is streamed from a file descriptor, so the
  * streaming inflater (truncated, corrupt, several members) is run too.
@@ -21,13 +21,10 @@
 #include <unistd.h>
 
 #include "diag.h"
-#include "group.h"
 #include "kb.h"
 #include "maillog.h"
 #include "record.h"
 #include "source.h"
-#include "view_json.h"
-#include "view_report.h"
 
 #include "fuzz_common.h"
 
@@ -75,42 +72,6 @@ parse_lines(const char *buf, size_t len)
 	}
 }
 
-static void
-to_recset(struct record *r, void *arg)
-{
-	struct recset	*rs = arg;
-	struct record	*n = recset_add(rs);
-
-	*n = *r;
-	maillog_record_own(n);	/* the reader lends its records */
-	n->source = recset_intern(rs, r->source);
-}
-
-static void
-show(const struct recset *rs)
-{
-	struct group_tree	 t;
-	struct view_text_opts	 o;
-	char			*buf = NULL;
-	size_t			 len = 0, i;
-	FILE			*fp;
-
-	if ((fp = open_memstream(&buf, &len)) == NULL)
-		return;
-	memset(&o, 0, sizeof o);
-	o.width = 78;
-	o.verbose = 1;
-	group_build(&t, rs);
-	view_report(fp, rs, &t, &o);
-	view_report_summary(fp, rs, &t, &o);
-	for (i = 0; i < rs->n; i++)
-		view_json_record(fp, &rs->v[i]);
-	group_release(&t);
-	fclose(fp);
-	fuzz_check_safe(buf, len);
-	free(buf);
-}
-
 /* A stream of data: from memory, or (gzip) from a file descriptor. */
 static struct source_stream *
 open_data(const char *data, size_t size, int *fd, struct diag *d)
@@ -149,7 +110,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	recset_init(&rs);
 	diag_init(&d);
-	sink.record = to_recset;
+	sink.record = maillog_record_to_recset;
 	sink.arg = &rs;
 	if ((s = open_data(buf, size, &fd, &d)) != NULL) {
 		maillog_read(s, "fuzz.log", fuzz_builtin_kb(), &sink, &d);
@@ -157,7 +118,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (fd != -1)
 		close(fd);
-	show(&rs);
+	fuzz_show(&rs);
 	recset_release(&rs);
 	diag_release(&d);
 	return 0;

@@ -23,6 +23,9 @@ void	diag_release(struct diag *d);
 /* Appends "FMT…". */
 void	diag_add(struct diag *d, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Moves the messages of from to the end of to; from is left empty (and
+ * initialised). */
+void	diag_move(struct diag *to, struct diag *from);
 /* Appends "FILE:LINE: FMT…" (line 0: "FILE: FMT…"). */
 void	diag_at(struct diag *d, const char *file, unsigned long line,
 	    const char *fmt, ...)

@@ -213,30 +213,14 @@ maillog_first(const char *p, const char *end, int a, int b)
 	return p;
 }
 
-/* The first byte c in [p, end), or end: maillog_first() for one byte. */
+/* The first byte c in [p, end), or end: maillog_first() for one byte
+ * (the two compares are the same one once inlined). */
 static inline const char *
 maillog_first1(const char *p, const char *end, int c)
 {
-	const uint64_t	ones = 0x0101010101010101ULL;
-	const uint64_t	highs = 0x8080808080808080ULL;
-	uint64_t	w, x, m;
-
-	while (end - p >= 8) {
-		memcpy(&w, p, 8);
-		x = w ^ (ones * (unsigned char)c);
-		if ((m = (x - ones) & ~x & highs) != 0) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-			return p + (__builtin_ctzll(m) >> 3);
-#else
-			break;
-#endif
-		}
-		p += 8;
-	}
-	while (p < end && *p != c)
-		p++;
-	return p;
+	return maillog_first(p, end, c, c);
 }
+
 /* Finds needle in s; NULL if absent. */
 const char *maillog_find(const char *s, size_t n, const char *needle,
 	    size_t nlen);
@@ -329,6 +313,9 @@ void	maillog_record_pack_into(struct record *r, char *at);
 /* Gives a lent (or packed) record copies of its own of every string and
  * array (but source), for record_release(). */
 void	maillog_record_own(struct record *r);
+/* A sink's record(): adds a copy of the lent record r, with strings of
+ * its own and its source interned, to the struct recset arg. */
+void	maillog_record_to_recset(struct record *r, void *arg);
 
 /* ------------------------------------------------------------ diagnosis */
 

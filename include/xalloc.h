@@ -8,6 +8,7 @@
 #ifndef BOUNCEDOC_XALLOC_H
 #define BOUNCEDOC_XALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void	*xmalloc(size_t size);
@@ -20,6 +21,9 @@ char	*xstrndup(const char *s, size_t len);
 /* printf into a new string; caller frees. */
 char	*xasprintf(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
+/* The same with a va_list (ap is left as it was given: va_copy). */
+char	*xvasprintf(const char *fmt, va_list ap)
+	    __attribute__((format(printf, 1, 0)));
 
 /* Called before the program exits on a fatal error (e.g. to end curses). */
 void	 xalloc_set_fatal_hook(void (*hook)(void));

@@ -61,6 +61,17 @@ vformat(const char *fmt, va_list ap)
 }
 
 void
+diag_move(struct diag *to, struct diag *from)
+{
+	size_t	i;
+
+	for (i = 0; i < from->n; i++)
+		diag_push(to, from->msg[i]);
+	free(from->msg);
+	diag_init(from);
+}
+
+void
 diag_add(struct diag *d, const char *fmt, ...)
 {
 	va_list	ap;

@@ -21,18 +21,6 @@
 #include "source.h"
 #include "xalloc.h"
 
-/* Records from the mail-log reader (lent) go into the caller's set. */
-static void
-to_recset(struct record *r, void *arg)
-{
-	struct recset	*rs = arg;
-	struct record	*n = recset_add(rs);
-
-	*n = *r;
-	maillog_record_own(n);
-	n->source = recset_intern(rs, r->source);
-}
-
 enum input_kind
 input_sniff(const char *buf, size_t len)
 {
@@ -100,7 +88,7 @@ void
 input_load_buffer(const char *name, const char *buf, size_t len,
     struct recset *rs, const struct kb *kb, struct diag *d)
 {
-	struct maillog_sink	 sink = { to_recset, rs };
+	struct maillog_sink	 sink = { maillog_record_to_recset, rs };
 	struct source_stream	*s;
 
 	switch (input_sniff(buf, len)) {
@@ -131,7 +119,7 @@ static int
 load_file(const char *path, struct recset *rs, const struct kb *kb,
     struct diag *d)
 {
-	struct maillog_sink	 sink = { to_recset, rs };
+	struct maillog_sink	 sink = { maillog_record_to_recset, rs };
 	struct source_stream	*s;
 	const char		*name = strcmp(path, "-") == 0 ? "(stdin)" : path;
 	const char		*head;

@@ -635,18 +635,6 @@ free_rbuf(struct run *ru, struct rbuf *r)
 	pthread_mutex_unlock(&ru->lock);
 }
 
-/* Moves the messages of from (its buffer's reading) into to. */
-static void
-move_msgs(struct diag *to, struct diag *from)
-{
-	size_t	i;
-
-	for (i = 0; i < from->n; i++)
-		diag_add(to, "%s", from->msg[i]);
-	diag_release(from);
-	diag_init(from);
-}
-
 static void
 read_loop(struct run *ru, const char *name, struct diag *d)
 {
@@ -660,7 +648,7 @@ read_loop(struct run *ru, const char *name, struct diag *d)
 	c.cut = ru->cut;
 	while (!at_end) {
 		r = next_rbuf(ru);
-		move_msgs(d, &r->msgs);
+		diag_move(d, &r->msgs);
 		at_end = r->eof;
 		scan_buffer(ru, &c, r);
 		free_rbuf(ru, r);

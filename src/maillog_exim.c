@@ -62,10 +62,10 @@ message_id_len(const char *p, const char *end)
 	return 8 + b + c;
 }
 
-/* The value of " key" (e.g. " H=") up to the next space; for H= up to
- * and with the "[ip]" after the name. */
+/* The value of " key" (e.g. " H=") up to the next space; with host set
+ * (H=), up to and with the "[ip]" after the name. */
 static struct maillog_span
-word_after(const char *p, const char *end, const char *key)
+word_after(const char *p, const char *end, const char *key, int host)
 {
 	struct maillog_span	 sp = { NULL, 0 };
 	size_t			 k = strlen(key);
@@ -76,7 +76,7 @@ word_after(const char *p, const char *end, const char *key)
 	q += k;
 	for (e = q; e < end && *e != ' '; e++)
 		continue;
-	if (e + 1 < end && e[1] == '[' && strcmp(key, " H=") == 0 &&
+	if (host && e + 1 < end && e[1] == '[' &&
 	    (e = memchr(e, ']', (size_t)(end - e))) != NULL)
 		e++;
 	if (e == NULL)
@@ -102,7 +102,7 @@ delivery(struct maillog_line *l, const char *p, const char *end)
 		l->orig_recipient.p = e + 2;
 		l->orig_recipient.n = (size_t)(d - e - 2);
 	}
-	l->relay = word_after(e, end, " H=");
+	l->relay = word_after(e, end, " H=", 1);
 	l->event = MAILLOG_EV_DELIVERY;
 	if (l->status == MAILLOG_SENT)
 		return;
@@ -128,7 +128,7 @@ arrival(struct maillog_line *l, const char *p, const char *end)
 	l->sender.p = p;
 	l->sender.n = (size_t)(e - p);
 	l->sender = maillog_unangle(l->sender);
-	l->message_id = word_after(e, end, " id=");
+	l->message_id = word_after(e, end, " id=", 0);
 	l->event = MAILLOG_EV_SENDER;
 }
 
@@ -142,8 +142,8 @@ rejected(struct maillog_line *l, const char *p, const char *end,
 	l->event = MAILLOG_EV_REJECT;
 	/* the H= before " rejected": one after it would make a span that
 	 * ends before it starts */
-	l->client = word_after(p - 1, rej, " H=");
-	l->sender = maillog_unangle(word_after(p - 1, rej, " F="));
+	l->client = word_after(p - 1, rej, " H=", 1);
+	l->sender = maillog_unangle(word_after(p - 1, rej, " F=", 0));
 	if (end - rej > 15 && memcmp(rej, " rejected RCPT <", 16) == 0 &&
 	    (e = memchr(rej + 16, '>', (size_t)(end - rej - 16))) != NULL) {
 		l->recipient.p = rej + 16;

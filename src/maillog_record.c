@@ -142,3 +142,14 @@ maillog_record_own(struct record *r)
 	} else
 		r->lines = NULL;
 }
+
+void
+maillog_record_to_recset(struct record *r, void *arg)
+{
+	struct recset	*rs = arg;
+	struct record	*n = recset_add(rs);
+
+	*n = *r;
+	maillog_record_own(n);
+	n->source = recset_intern(rs, r->source);
+}

@@ -45,7 +45,6 @@ summary_new(void)
 void
 summary_add(struct summary *s, struct record *r)
 {
-	struct record	*k;
 	size_t		 seq = s->seq++;
 
 	if (!group_add(&s->t, r, seq))
@@ -55,10 +54,7 @@ summary_add(struct summary *s, struct record *r)
 		s->seqs = xreallocarray(s->seqs, s->cap, sizeof *s->seqs);
 	}
 	s->seqs[s->kept.n] = seq;
-	k = recset_add(&s->kept);
-	*k = *r;
-	maillog_record_own(k);
-	k->source = recset_intern(&s->kept, r->source);
+	maillog_record_to_recset(r, &s->kept);
 }
 
 static int

@@ -204,18 +204,11 @@ tui_doc_printf(struct tui_doc *d, enum tui_role role, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*s;
-	int	 n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	tui_doc_add(d, s, (size_t)n, role);
+	tui_doc_add(d, s, strlen(s), role);
 	free(s);
 }
 

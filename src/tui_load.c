@@ -69,17 +69,6 @@ tui_load_move(struct recset *to, struct recset *from)
 	memset(from, 0, sizeof *from);
 }
 
-static void
-move_msgs(struct diag *to, struct diag *from)
-{
-	size_t	i;
-
-	for (i = 0; i < from->n; i++)
-		diag_add(to, "%s", from->msg[i]);
-	diag_release(from);
-	diag_init(from);
-}
-
 /*
  * Each record as it is read (input_each() lends it): copied, then handed
  * over at once.  A record's lines tell how far into its file the reader
@@ -146,7 +135,7 @@ reader(void *arg)
 		/* no cancellation while the shared state is half changed */
 		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 		pthread_mutex_lock(&l->lock);
-		move_msgs(&l->msgs, &d);
+		diag_move(&l->msgs, &d);
 		l->failed |= rc == -1;
 		l->path = i + 1;
 		pthread_mutex_unlock(&l->lock);
@@ -197,7 +186,7 @@ tui_load_take(struct tui_load *l, struct recset *rs, struct diag *d)
 	if (n > 0)
 		tui_load_move(rs, &l->ready);
 	if (l->msgs.n > 0)
-		move_msgs(d, &l->msgs);
+		diag_move(d, &l->msgs);
 	pthread_mutex_unlock(&l->lock);
 	return n;
 }

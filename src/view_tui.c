@@ -196,16 +196,9 @@ view_tui_message(struct tui_state *st, int error, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*m;
-	int	 n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	m = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(m, (size_t)n + 1, fmt, ap);
+	m = xvasprintf(fmt, ap);	/* st->msg may be an argument */
 	va_end(ap);
 	free(st->msg);
 	st->msg = m;

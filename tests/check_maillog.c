@@ -746,33 +746,6 @@ kb_teardown(void)
 	diag_release(&kbd);
 }
 
-struct all {
-	struct record	*v;
-	size_t		 n, cap;
-};
-
-static void
-keep(struct record *r, void *arg)
-{
-	struct all	*a = arg;
-
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 64;
-		a->v = realloc(a->v, a->cap * sizeof *a->v);
-		ck_assert_ptr_nonnull(a->v);
-	}
-	a->v[a->n] = *r;
-	maillog_record_own(&a->v[a->n++]);
-}
-
-static void
-all_release(struct all *a)
-{
-	while (a->n > 0)
-		record_release(&a->v[--a->n]);
-	free(a->v);
-}
-
 /* The diagnosis r would get with no cache: record_diagnose()'s steps. */
 static void
 uncached(const struct record *r, struct diagnosis *out)
@@ -796,7 +769,7 @@ static const char *const data_logs[] = {
 START_TEST(test_read_exact)
 {
 	struct maillog_sink	 sink;
-	struct all		 a = { NULL, 0, 0 };
+	struct recset		 a;
 	struct diag		 d;
 	struct diagnosis	 want;
 	struct findings		 f;
@@ -804,7 +777,8 @@ START_TEST(test_read_exact)
 	size_t			 i, k;
 
 	diag_init(&d);
-	sink.record = keep;
+	sink.record = maillog_record_to_recset;
+	recset_init(&a);
 	sink.arg = &a;
 	ck_assert_int_eq(maillog_read_path(tap_data(data_logs[_i]), kb, &sink,
 	    &d), 0);
@@ -834,7 +808,7 @@ START_TEST(test_read_exact)
 			    f.spans[k].kind);
 		}
 	}
-	all_release(&a);
+	recset_release(&a);
 	diag_release(&d);
 }
 END_TEST
@@ -859,8 +833,8 @@ static const struct {
 
 START_TEST(test_read_lines)
 {
-	struct maillog_sink	 sink = { keep, NULL };
-	struct all		 a = { NULL, 0, 0 };
+	struct maillog_sink	 sink = { maillog_record_to_recset, NULL };
+	struct recset		 a;
 	struct source_stream	*s;
 	struct diag		 d;
 	const struct record_line *l;
@@ -868,6 +842,7 @@ START_TEST(test_read_lines)
 	char			*text;
 	size_t			 len, i, k, checked = 0;
 
+	recset_init(&a);
 	sink.arg = &a;
 	diag_init(&d);
 	s = source_open(tap_data(lines_rows[_i].log), &d);
@@ -904,7 +879,7 @@ START_TEST(test_read_lines)
 		}
 	}
 	ck_assert_uint_gt(checked, a.n);
-	all_release(&a);
+	recset_release(&a);
 	diag_release(&d);
 	free(start);
 	free(text);
@@ -914,8 +889,8 @@ END_TEST
 /* A gzip cut short: the records before the cut, and where it ended. */
 START_TEST(test_read_truncated)
 {
-	struct maillog_sink	 sink = { keep, NULL };
-	struct all		 a = { NULL, 0, 0 };
+	struct maillog_sink	 sink = { maillog_record_to_recset, NULL };
+	struct recset		 a;
 	struct diag		 d;
 	char			 path[] = "/tmp/check_maillog.XXXXXX";
 	char			*buf;
@@ -923,6 +898,7 @@ START_TEST(test_read_truncated)
 	size_t			 n;
 	int			 fd;
 
+	recset_init(&a);
 	sink.arg = &a;
 	fp = fopen(tap_data("logs/postfix.log.gz"), "rb");
 	ck_assert_ptr_nonnull(fp);
@@ -942,7 +918,7 @@ START_TEST(test_read_truncated)
 	    NULL && strstr(d.msg[0], " bytes of text; keeping what was read")
 	    != NULL, "message: %s", d.msg[0]);
 	ck_assert_uint_gt(a.n, 10);
-	all_release(&a);
+	recset_release(&a);
 	diag_release(&d);
 	free(buf);
 }
@@ -958,13 +934,14 @@ START_TEST(test_read_long_line)
 	    "2A2B3C4D5E: to=<b@example.org>, relay=none, delay=1, "
 	    "delays=0/0/1/0, dsn=4.4.1, status=deferred (connect to "
 	    "mx[192.0.2.1]:25: Connection refused)\n";
-	struct maillog_sink	 sink = { keep, NULL };
-	struct all		 a = { NULL, 0, 0 };
+	struct maillog_sink	 sink = { maillog_record_to_recset, NULL };
+	struct recset		 a;
 	struct source_stream	*s;
 	struct diag		 d;
 	size_t			 big = 2 << 20, n = 0;
 	char			*buf = malloc(sizeof a1 + big + sizeof a3);
 
+	recset_init(&a);
 	sink.arg = &a;
 	memcpy(buf, a1, sizeof a1 - 1);
 	n = sizeof a1 - 1;
@@ -985,7 +962,7 @@ START_TEST(test_read_long_line)
 	ck_assert_uint_eq(d.n, 1);
 	ck_assert_str_eq(d.msg[0], "long.log:2: line longer than 1048576 "
 	    "bytes; only its start is read");
-	all_release(&a);
+	recset_release(&a);
 	diag_release(&d);
 	free(buf);
 }
