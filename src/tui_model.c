@@ -331,6 +331,8 @@ match_domain(const char *v, const char *dom)
 
 	if (strcmp(v, "none") == 0 || strcmp(v, "(none)") == 0)
 		return dn == 0;
+	if (v[0] == '=')		/* this domain alone */
+		return strcmp(v + 1, dom) == 0;
 	if (strcmp(v, dom) == 0)
 		return 1;
 	return dn > vn && dom[dn - vn - 1] == '.' &&
@@ -353,7 +355,6 @@ match_term(const struct tui_term *t, const struct record *r)
 {
 	char	dom[256];
 
-	tui_model_domain(r, dom, sizeof dom);
 	switch (t->field) {
 	case TUI_FIELD_CODE:
 		return match_code(t->value, r->reply);
@@ -362,7 +363,8 @@ match_term(const struct tui_term *t, const struct record *r)
 	case TUI_FIELD_REASON:
 		return strcmp(t->value, reason_of(r)) == 0;
 	case TUI_FIELD_DOMAIN:
-		return match_domain(t->value, dom);
+		return match_domain(t->value, tui_model_domain(r, dom,
+		    sizeof dom));
 	case TUI_FIELD_PROVIDER:
 		return match_provider(t->value, r);
 	case TUI_FIELD_CLASS:

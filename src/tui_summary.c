@@ -227,7 +227,8 @@ drill(struct tui_state *st)
 	st->drill_back = xstrdup(st->model.filter.text ?
 	    st->model.filter.text : "");
 	codes = codes_filter(st->sum_path[1]);
-	f = xasprintf("%s%sreason:%s %s domain:%s", st->drill_back,
+	/* domain:= the group's domain alone, not its subdomains */
+	f = xasprintf("%s%sreason:%s %s domain:=%s", st->drill_back,
 	    *st->drill_back ? " " : "", st->sum_path[0], codes,
 	    strcmp(label, "(none)") == 0 ? "none" : label);
 	free(codes);

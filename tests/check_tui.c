@@ -353,6 +353,9 @@ START_TEST(test_filter)
 	ck_assert_str_eq(rows_after(&m, "@sub.example.org"),
 	    "b@sub.example.org");
 	ck_assert_str_eq(rows_after(&m, "domain:ample.org"), "");
+	/* "=": the domain alone (a summary group's), not its subdomains */
+	ck_assert_str_eq(rows_after(&m, "domain:=example.org"),
+	    "a@example.org");
 	ck_assert_str_eq(rows_after(&m, "domain:none"), "-");
 	ck_assert_str_eq(rows_after(&m, "temp"), "c@example.net,-");
 	ck_assert_str_eq(rows_after(&m, "class:permanent"),
