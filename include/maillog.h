@@ -338,9 +338,10 @@ void	maillog_cache_diagnose(struct maillog_cache *c, struct record *r);
  * For a record from the joiner, whose texts are as the log wrote them:
  * unfolds r->diagnostic and each attempt's (multi-line replies), sets
  * each attempt's reply and status (the codes its own text carries), and
- * diagnoses r as maillog_cache_diagnose() does.  The unfolded texts
- * replace r's pointers without freeing them: they live in c until the
- * next call (r is lent, as the joiner's records are).
+ * diagnoses r as maillog_cache_diagnose() does.  The unfolded texts,
+ * and a note of a match limit hit, replace r's pointers without freeing
+ * them: they live in c until the next call (r is lent, as the joiner's
+ * records are).
  */
 void	maillog_cache_record(struct maillog_cache *c, struct record *r);
 /*

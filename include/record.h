@@ -110,5 +110,14 @@ void		 record_release(struct record *r);
  * structured fields (Status:, dsn=).
  */
 void		 record_diagnose(struct record *r, const struct kb *kb);
+/*
+ * record_diagnose()'s steps, for a reader that diagnoses its own way (the
+ * log cache): record_codes() sets r's codes from r->findings where unset
+ * and gives in *f the codes to diagnose with (the structured ones win);
+ * record_limit_note() is the note a diagnosis that hit a match limit adds
+ * to r's (NULL if none; caller frees).
+ */
+void		 record_codes(struct record *r, struct findings *f);
+char		*record_limit_note(const struct record *r);
 
 #endif

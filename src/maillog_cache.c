@@ -284,6 +284,7 @@ struct maillog_cache {
 	size_t			 kcap;
 	char			*arena;		/* maillog_cache_record() */
 	size_t			 acap, aused;
+	char			*note;		/* and its limit note */
 	int			 off;	/* BOUNCEDOC_DIAG_CACHE=off */
 	struct maillog_cache_stats st;
 };
@@ -502,6 +503,7 @@ maillog_cache_free(struct maillog_cache *c)
 	free(c->tab);
 	free(c->kbuf);
 	free(c->arena);
+	free(c->note);
 	free(c);
 }
 
@@ -566,25 +568,18 @@ attempt_dsn(const struct record *r)
 	return "";
 }
 
-/* From r->findings, fills the codes as record_diagnose() does, then the
- * dsn= when the text has no enhanced status; returns the findings with
- * the record's codes (the structured ones win). */
+/* The codes as record_codes() gives them, then the dsn= of the attempt
+ * when the text has no enhanced status. */
 static void
 codes(struct record *r, struct findings *f)
 {
 	const char	*dsn;
 
-	*f = r->findings;
-	if (r->reply[0] == '\0' && f->reply != 0)
-		reply_str(r->reply, f->reply);
-	if (r->status[0] == '\0' && f->status[0] != '\0')
-		memcpy(r->status, f->status, sizeof r->status);
-	if (r->status[0] == '\0' && (dsn = attempt_dsn(r))[0] != '\0')
+	record_codes(r, f);
+	if (r->status[0] == '\0' && (dsn = attempt_dsn(r))[0] != '\0') {
 		memcpy(r->status, dsn, sizeof r->status);
-	if (r->phase == FINDINGS_PHASE_NONE)
-		r->phase = f->phase;
-	f->reply = r->reply[0] ? atoi(r->reply) : 0;
-	memcpy(f->status, r->status, sizeof f->status);
+		memcpy(f->status, r->status, sizeof f->status);
+	}
 }
 
 /* "550/5.1.1\x1f" and the masked text, into c->kbuf. */
@@ -669,13 +664,31 @@ maillog_cache_diagnose(struct maillog_cache *c, struct record *r)
 	const char	*text = r->diagnostic ? r->diagnostic : "";
 	size_t		 len = strlen(text), mlen;
 	struct findings	 f;
-	char		*masked;
+	char		*masked, *m;
 
 	findings_scan(text, len, &r->findings);
 	codes(r, &f);
 	masked = maillog_cache_key(text, len, &mlen);
 	lookup(c, text, len, masked, mlen, &f, &r->diagnosis);
 	free(masked);
+	if ((m = record_limit_note(r)) != NULL) {
+		free(r->note);
+		r->note = m;
+	}
+}
+
+/* A diagnosis that hit a match limit says so in the lent record's note,
+ * as record_diagnose() does; the note is the cache's, kept until the
+ * next record. */
+static void
+limit_note(struct maillog_cache *c, struct record *r)
+{
+	char	*m;
+
+	if ((m = record_limit_note(r)) == NULL)
+		return;
+	free(c->note);
+	c->note = r->note = m;
 }
 
 /* Space for the texts of the record being done: reset per record. */
@@ -724,6 +737,7 @@ maillog_cache_record(struct maillog_cache *c, struct record *r)
 		memset(&r->findings, 0, sizeof r->findings);
 		codes(r, &f);
 		lookup(c, "", 0, "", 0, &f, &r->diagnosis);
+		limit_note(c, r);
 		return;
 	}
 	t = text_of(c, r->diagnostic, strlen(r->diagnostic));
@@ -732,4 +746,5 @@ maillog_cache_record(struct maillog_cache *c, struct record *r)
 	codes(r, &f);
 	lookup(c, t->unfolded, t->ulen, t->masked, t->mlen, &f,
 	    &r->diagnosis);
+	limit_note(c, r);
 }

@@ -87,6 +87,32 @@ recset_intern(struct recset *rs, const char *name)
 }
 
 void
+record_codes(struct record *r, struct findings *f)
+{
+	*f = r->findings;
+	if (r->reply[0] == '\0' && f->reply != 0)
+		snprintf(r->reply, sizeof r->reply, "%d", f->reply);
+	if (r->status[0] == '\0' && f->status[0] != '\0')
+		memcpy(r->status, f->status, sizeof r->status);
+	if (r->phase == FINDINGS_PHASE_NONE)
+		r->phase = f->phase;
+	/* structured fields (Status:, dsn=) win over the text's codes */
+	f->reply = r->reply[0] ? atoi(r->reply) : 0;
+	memcpy(f->status, r->status, sizeof f->status);
+	f->phase = r->phase;
+}
+
+char *
+record_limit_note(const struct record *r)
+{
+	if (r->diagnosis.limited == NULL)
+		return NULL;
+	return xasprintf("%s%sthe pattern of article '%s' stopped at its "
+	    "match limit", r->note ? r->note : "", r->note ? "; " : "",
+	    r->diagnosis.limited->id);
+}
+
+void
 record_diagnose(struct record *r, const struct kb *kb)
 {
 	const char	*text = r->diagnostic ? r->diagnostic : "";
@@ -95,23 +121,10 @@ record_diagnose(struct record *r, const struct kb *kb)
 	char		*m;
 
 	findings_scan(text, len, &r->findings);
-	f = r->findings;
-	if (r->reply[0] == '\0' && f.reply != 0)
-		snprintf(r->reply, sizeof r->reply, "%d", f.reply);
-	if (r->status[0] == '\0' && f.status[0] != '\0')
-		memcpy(r->status, f.status, sizeof r->status);
-	if (r->phase == FINDINGS_PHASE_NONE)
-		r->phase = f.phase;
-	/* structured fields (Status:, dsn=) win over the text's codes */
-	f.reply = r->reply[0] ? atoi(r->reply) : 0;
-	memcpy(f.status, r->status, sizeof f.status);
-	f.phase = r->phase;
+	record_codes(r, &f);
 	diagnosis_run(kb, text, len, &f, &r->diagnosis);
 	/* a limit hit is said in the record, like the reader's limits */
-	if (r->diagnosis.limited != NULL) {
-		m = xasprintf("%s%sthe pattern of article '%s' stopped at its "
-		    "match limit", r->note ? r->note : "", r->note ? "; " : "",
-		    r->diagnosis.limited->id);
+	if ((m = record_limit_note(r)) != NULL) {
 		free(r->note);
 		r->note = m;
 	}

@@ -282,6 +282,15 @@ has "a pattern stopped at its match limit: the record says so" out \
     "\"note\":\"the pattern of article 'catastrophic' stopped at its match limit\""
 has "a pattern stopped at its match limit: the rest is diagnosed" out \
     '"reason":"userunknown"'
+# the same reply in a mail log: its record says so too
+awk 'BEGIN { printf "Mar  2 00:00:01 mail postfix/smtp[1]: 1A2B3C4D5E: "
+    printf "to=<a@example.org>, relay=mx[192.0.2.1]:25, delay=1, "
+    printf "delays=0/0/0/1, dsn=5.1.1, status=bounced (mx said: 550 5.1.1 "
+    for (i = 0; i < 30; i++) printf "word "; print "!)" }' >limit.log
+row "a pattern stopped at its match limit, in a log" 3 '' \
+    bd --kb-dir limitkb --json limit.log
+has "a pattern stopped at its match limit, in a log: the record says so" out \
+    "\"note\":\"the pattern of article 'catastrophic' stopped at its match limit\""
 
 cp "$data/bad/every-error.kb" every-error.kb
 row "knowledge base with every kind of error" 2 \
