@@ -115,29 +115,50 @@ input_load_buffer(const char *name, const char *buf, size_t len,
 /* How much of a file's start is looked at to tell its kind. */
 #define INPUT_SNIFF_BYTES	((size_t)64 << 10)
 
-static int
-load_file(const char *path, struct recset *rs, const struct kb *kb,
-    struct diag *d)
-{
-	struct maillog_sink	 sink = { maillog_record_to_recset, rs };
+/* What reading a path holds, freed however it ends: a reader thread may
+ * be cancelled in a read (the TUI's loader). */
+struct each {
 	struct source_stream	*s;
-	const char		*name = strcmp(path, "-") == 0 ? "(stdin)" : path;
-	const char		*head;
 	char			*buf;
-	size_t			 len;
+	struct recset		 rs;	/* a file's records, not a log's */
+};
 
-	if ((s = source_open(path, d)) == NULL)
+static void
+each_release(void *arg)
+{
+	struct each	*e = arg;
+
+	source_close(e->s);
+	free(e->buf);
+	recset_release(&e->rs);
+	memset(e, 0, sizeof *e);
+	recset_init(&e->rs);
+}
+
+/*
+ * One file: a log is streamed to sink (it may be gigabytes); anything
+ * else is read whole and its records lent to sink one at a time.
+ */
+static int
+load_file(const char *path, const struct maillog_sink *sink,
+    const struct kb *kb, struct diag *d, struct each *e)
+{
+	const char	*name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+	const char	*head;
+	size_t		 len, i;
+
+	if ((e->s = source_open(path, d)) == NULL)
 		return -1;
-	/* a log is streamed (it may be gigabytes); the rest is read whole */
-	len = source_peek(s, INPUT_SNIFF_BYTES, &head);
+	len = source_peek(e->s, INPUT_SNIFF_BYTES, &head);
 	if (input_sniff(head, len) == INPUT_LOG)
-		maillog_read(s, name, kb, &sink, d);
+		maillog_read(e->s, name, kb, sink, d);
 	else {
-		source_read_all(s, SOURCE_SLURP_MAX, &buf, &len);
-		input_load_buffer(name, buf, len, rs, kb, d);
-		free(buf);
+		source_read_all(e->s, SOURCE_SLURP_MAX, &e->buf, &len);
+		input_load_buffer(name, e->buf, len, &e->rs, kb, d);
+		for (i = 0; i < e->rs.n; i++)
+			sink->record(&e->rs.v[i], sink->arg);
 	}
-	source_close(s);
+	each_release(e);
 	return 0;
 }
 
@@ -147,9 +168,10 @@ cmpstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The files of a directory in name order, its subdirectories too. */
 static int
-load_dir(const char *path, struct recset *rs, const struct kb *kb,
-    struct diag *d, int depth)
+load_dir(const char *path, const struct maillog_sink *sink,
+    const struct kb *kb, struct diag *d, struct each *e, int depth)
 {
 	DIR		*dp;
 	struct dirent	*de;
@@ -176,9 +198,9 @@ load_dir(const char *path, struct recset *rs, const struct kb *kb,
 	for (i = 0; i < n; i++) {
 		sub = xasprintf("%s/%s", path, names[i]);
 		if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-			load_dir(sub, rs, kb, d, depth + 1);
+			load_dir(sub, sink, kb, d, e, depth + 1);
 		else if (stat(sub, &st) == 0 && S_ISREG(st.st_mode))
-			load_file(sub, rs, kb, d);
+			load_file(sub, sink, kb, d, e);
 		free(sub);
 		free(names[i]);
 	}
@@ -186,34 +208,17 @@ load_dir(const char *path, struct recset *rs, const struct kb *kb,
 	return 0;
 }
 
-/* Lends the records of rs to fn, one at a time, then frees them. */
-static void
-hand_out(struct recset *rs, void (*fn)(struct record *, void *), void *arg)
+/* A path: a directory, a file or "-". */
+static int
+load(const char *path, const struct maillog_sink *sink, const struct kb *kb,
+    struct diag *d, struct each *e)
 {
-	size_t	i;
+	struct stat	st;
 
-	for (i = 0; i < rs->n; i++)
-		fn(&rs->v[i], arg);
-	recset_release(rs);
-}
-
-/* What input_each() holds, freed however it ends: a reader thread may be
- * cancelled in a read (the TUI's loader). */
-struct each {
-	struct source_stream	*s;
-	char			*buf;
-	struct recset		 rs;
-	int			 rc;
-};
-
-static void
-each_release(void *arg)
-{
-	struct each	*e = arg;
-
-	source_close(e->s);
-	free(e->buf);
-	recset_release(&e->rs);
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	    S_ISDIR(st.st_mode))
+		return load_dir(path, sink, kb, d, e, 0);
+	return load_file(path, sink, kb, d, e);
 }
 
 int
@@ -222,42 +227,27 @@ input_each(const char *path, const struct kb *kb,
 {
 	struct maillog_sink	 sink = { fn, arg };
 	struct each		 e;
-	struct stat		 st;
-	const char		*name = strcmp(path, "-") == 0 ? "(stdin)" : path;
-	const char		*head;
-	size_t			 len;
+	int			 rc;
 
 	memset(&e, 0, sizeof e);
 	recset_init(&e.rs);
-	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
-	    !S_ISDIR(st.st_mode)) {
-		if ((e.s = source_open(path, d)) == NULL)
-			return -1;
-	}
 	pthread_cleanup_push(each_release, &e);
-	if (e.s == NULL)
-		e.rc = load_dir(path, &e.rs, kb, d, 0);
-	else if ((len = source_peek(e.s, INPUT_SNIFF_BYTES, &head)) > 0 &&
-	    input_sniff(head, len) == INPUT_LOG)
-		maillog_read(e.s, name, kb, &sink, d);
-	else {
-		source_read_all(e.s, SOURCE_SLURP_MAX, &e.buf, &len);
-		input_load_buffer(name, e.buf, len, &e.rs, kb, d);
-	}
-	hand_out(&e.rs, fn, arg);
-	recset_init(&e.rs);
+	rc = load(path, &sink, kb, d, &e);
 	pthread_cleanup_pop(1);
-	return e.rc;
+	return rc;
 }
 
 int
 input_load(const char *path, struct recset *rs, const struct kb *kb,
     struct diag *d)
 {
-	struct stat	st;
+	struct maillog_sink	 sink = { maillog_record_to_recset, rs };
+	struct each		 e;
+	int			 rc;
 
-	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
-	    S_ISDIR(st.st_mode))
-		return load_dir(path, rs, kb, d, 0);
-	return load_file(path, rs, kb, d);
+	memset(&e, 0, sizeof e);
+	recset_init(&e.rs);
+	rc = load(path, &sink, kb, d, &e);
+	each_release(&e);
+	return rc;
 }
