@@ -240,7 +240,8 @@ struct maillog_span maillog_unangle(struct maillog_span sp);
 
 /*
  * True if buf[0..len) (the start of an input) reads as a mail log: its
- * first lines carry log stamps and at least one comes from a known MTA.
+ * first lines carry log stamps and one of its lines (any in buf: a log
+ * may start with other programs' lines) comes from a known MTA.
  */
 int	maillog_sniff(const char *buf, size_t len);
 

@@ -558,14 +558,20 @@ maillog_sniff(const char *buf, size_t len)
 	size_t			 lines = 0, stamped = 0, known = 0;
 	int			 exim;
 
-	while (p < end && lines < 40) {
+	/* the first 40 lines tell whether it is a syslog-like log; a line
+	 * of a known MTA may come later (a log that starts with dovecot's,
+	 * journalctl without -u): the whole buffer is looked at for one */
+	while (p < end && (lines < 40 || known == 0)) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
 			if (lines > 0)
 				break;	/* a cut last line says nothing */
 			nl = end;
 		}
-		/* journalctl's "-- Logs begin at …" and blank lines */
-		if (nl > p && !(nl - p >= 3 && memcmp(p, "-- ", 3) == 0)) {
+		if (lines >= 40) {
+			maillog_parse_line(p, (size_t)(nl - p), &l);
+			known += l.mta != MAILLOG_MTA_NONE;
+		} else if (nl > p && !(nl - p >= 3 && memcmp(p, "-- ", 3) ==
+		    0)) {	/* not journalctl's "-- Logs begin at …" */
 			lines++;
 			if (stamp_syslog(p, (size_t)(nl - p)) > 0 ||
 			    stamp_iso(p, (size_t)(nl - p), &exim) > 0)
@@ -575,6 +581,8 @@ maillog_sniff(const char *buf, size_t len)
 			maillog_parse_line(p, (size_t)(nl - p), &l);
 			known += l.mta != MAILLOG_MTA_NONE;
 		}
+		if (lines == 40 && stamped * 10 < lines * 8)
+			return 0;
 		p = nl + 1;
 	}
 	return lines > 0 && known > 0 && stamped * 10 >= lines * 8;

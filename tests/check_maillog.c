@@ -451,6 +451,25 @@ START_TEST(test_sniff)
 	ck_assert(!maillog_sniff(dovecot, sizeof dovecot - 1));
 	ck_assert(!maillog_sniff(msg, sizeof msg - 1));
 	ck_assert(!maillog_sniff("", 0));
+	/* a known MTA's line after 40 of other programs': a log still; 50
+	 * of them alone, or unstamped lines around one, are not */
+	{
+		char	buf[8192];
+		size_t	n = 0, i;
+
+		for (i = 0; i < 50; i++)
+			n += (size_t)snprintf(buf + n, sizeof buf - n, "%s",
+			    dovecot);
+		ck_assert(!maillog_sniff(buf, n));
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", pf);
+		ck_assert(maillog_sniff(buf, n));
+		n = 0;
+		for (i = 0; i < 50; i++)
+			n += (size_t)snprintf(buf + n, sizeof buf - n,
+			    "no stamp here\n");
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", pf);
+		ck_assert(!maillog_sniff(buf, n));
+	}
 }
 END_TEST
 
