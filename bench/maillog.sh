@@ -69,14 +69,19 @@ minimum() {
 	sed -n "s/.*$1=\\([0-9.]*\\).*/\\1/p" "$2" | sort -n | head -1
 }
 
-# median KEY FILE: the median of the KEY= values in FILE
-median() {
-	sed -n "s/.*$1=\\([0-9.]*\\).*/\\1/p" "$2" | sort -n | awk '
+# middle: the median of the numbers on standard input, one a line
+middle() {
+	sort -n | awk '
 	    { v[NR] = $1 }
 	    END {
 		if (NR % 2) print v[(NR + 1) / 2]
 		else print (v[NR / 2] + v[NR / 2 + 1]) / 2
 	    }'
+}
+
+# median KEY FILE: the median of the KEY= values in FILE
+median() {
+	sed -n "s/.*$1=\\([0-9.]*\\).*/\\1/p" "$2" | middle
 }
 
 printf 'log: %s (%d bytes, %s lines), %d rounds, medians\n' "$log" \
@@ -88,10 +93,7 @@ for name in wc grep bouncedoc; do
 	fast=$(minimum wall "$tmp/$name")
 	rss=$(median maxrss_kb "$tmp/$name")
 	# user + system time of each round, then their median
-	awk -F'[= ]' '{ print $4 + $6 }' "$tmp/$name" >"$tmp/cpu"
-	cpu=$(sort -n "$tmp/cpu" | awk '{ v[NR] = $1 } END {
-	    if (NR % 2) print v[(NR + 1) / 2]
-	    else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+	cpu=$(awk -F'[= ]' '{ print $4 + $6 }' "$tmp/$name" | middle)
 	case $name in
 	wc)	label="wc -l" ;;
 	grep)	label="grep -cP" ;;

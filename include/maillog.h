@@ -174,7 +174,7 @@ void	maillog_postfix_parse(struct maillog_line *l);
 void	maillog_exim_parse(struct maillog_line *l);
 void	maillog_sendmail_parse(struct maillog_line *l);
 
-/* Small helpers the parsers share (maillog.c). */
+/* Small helpers the parsers share (maillog_line.c). */
 /* Clears the fields from queue_id on and sets queue_id. */
 void	maillog_line_fields(struct maillog_line *l, const char *qid,
 	    size_t qlen);
@@ -260,14 +260,15 @@ struct maillog_sink {
  * (a line longer than MAILLOG_LINE_MAX is reported once and only its
  * start read).  Diagnosis runs in a second thread when one can be
  * started; sink->record() is always called from one thread at a time, in
- * the order the records complete.  Returns 0, or -1 if nothing could be
- * read (reported into d).
+ * the order the records complete.  Returns 0: a read error is reported
+ * into d and ends the text like its end.
  */
 #define MAILLOG_LINE_MAX	((size_t)1 << 20)
 int	maillog_read(struct source_stream *s, const char *name,
 	    const struct kb *kb, const struct maillog_sink *sink,
 	    struct diag *d);
-/* Opens path ("-" for stdin) and reads it with maillog_read(). */
+/* Opens path ("-" for stdin) and reads it with maillog_read(); -1 if it
+ * cannot be opened (reported into d). */
 int	maillog_read_path(const char *path, const struct kb *kb,
 	    const struct maillog_sink *sink, struct diag *d);
 
