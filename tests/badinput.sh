@@ -18,13 +18,7 @@ cd "$tmp" || exit 1
 row() {
 	desc=$1 want=$2 werr=$3
 	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	got=$?
-	if [ "$got" = "$want" ]; then
-		pass "$desc: exit $want"
-	else
-		fail "$desc: exit $got, want $want" err
-	fi
+	exits "$desc" "$want" "$@" </dev/null
 	if [ -z "$werr" ]; then
 		: >"$tmp/werr"
 	else
@@ -35,15 +29,6 @@ row() {
 	else
 		fail "$desc: stderr differs (want, then got)" werr
 		sed 's/^/# got: /' "$tmp/err" | head -c 2000
-	fi
-}
-
-# has DESC FILE STRING: FILE contains the fixed string
-has() {
-	if grep -qF -- "$3" "$tmp/$2"; then
-		pass "$1"
-	else
-		fail "$1: '$3' not in $2" "$2"
 	fi
 }
 

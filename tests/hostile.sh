@@ -24,13 +24,7 @@ fail() {
 run() {
 	desc=$1 want=$2
 	shift 2
-	bd "$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" = "$want" ]; then
-		pass "$desc: exit $want"
-	else
-		fail "$desc: exit $got, want $want" err
-	fi
+	exits "$desc" "$want" bd "$@"
 }
 
 # clean DESC FILE: FILE holds no byte a terminal acts on: C0 controls but
@@ -63,15 +57,6 @@ clean() {
 		fi
 	else
 		fail "$1: a control byte reached $2" "$2"
-	fi
-}
-
-# has DESC FILE STRING: FILE contains the fixed string
-has() {
-	if grep -qF -- "$3" "$tmp/$2"; then
-		pass "$1"
-	else
-		fail "$1: '$3' not in $2" "$2"
 	fi
 }
 

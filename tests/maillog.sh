@@ -14,21 +14,6 @@
 . "${srcdir:-.}/tests/tap.sh"
 logs="$srcdir/tests/data/logs"
 
-skip() { n=$((n + 1)); echo "ok $n - # SKIP $1"; }
-
-# row DESCRIPTION EXPECTED_STATUS COMMAND...: output in $tmp/out, $tmp/err
-row() {
-	desc=$1 want=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" = "$want" ]; then
-		pass "$desc: exit $want"
-	else
-		fail "$desc: exit $got, want $want"
-		sed 's/^/# /' "$tmp/err" | head -5
-	fi
-}
 
 # the attempts of --json output $1 as rows of the answer key
 attempts() {
@@ -66,7 +51,7 @@ for log in postfix-small.log postfix.log.gz exim.log.gz sendmail.log.gz \
 	else
 		fail "$log: the key is empty"
 	fi
-	row "$log" 3 bd --json "$logs/$log"
+	exits "$log" 3 bd --json "$logs/$log"
 	if [ -s "$tmp/err" ]; then
 		fail "$log: no message"
 		sed 's/^/# /' "$tmp/err" | head -5
@@ -86,12 +71,12 @@ done
 
 # The same log on standard input, plain and gzip
 bd --json "$logs/postfix-small.log" >"$tmp/file.json" 2>/dev/null
-row "postfix-small.log on stdin" 3 bd --json - <"$logs/postfix-small.log"
+exits "postfix-small.log on stdin" 3 bd --json - <"$logs/postfix-small.log"
 sed 's/"source":"[^"]*"/"source":""/' "$tmp/file.json" >"$tmp/a"
 sed 's/"source":"[^"]*"/"source":""/' "$tmp/out" >"$tmp/b"
 same "stdin: the same records" "$tmp/a" "$tmp/b"
 grep -v '^#' "$logs/postfix.tsv" | cut -f1-6 | sort >"$tmp/want"
-row "postfix.log.gz on stdin" 3 bd --json - <"$logs/postfix.log.gz"
+exits "postfix.log.gz on stdin" 3 bd --json - <"$logs/postfix.log.gz"
 attempts "$tmp/out" >"$tmp/got"
 same "gzip on stdin: the same failures" "$tmp/want" "$tmp/got"
 
@@ -129,7 +114,7 @@ else
 fi
 
 # Several files in one run, in the order given
-row "two logs in one run" 3 bd --json "$logs/postfix-small.log" \
+exits "two logs in one run" 3 bd --json "$logs/postfix-small.log" \
     "$logs/postfix.log.gz"
 jq -r .source "$tmp/out" | uniq >"$tmp/got"
 printf '%s\n%s\n' "$logs/postfix-small.log" "$logs/postfix.log.gz" \
@@ -138,7 +123,7 @@ same "two logs: records in file order" "$tmp/want" "$tmp/got"
 
 # A truncated gzip: where it ended is said, what came before is kept
 head -c 60000 "$logs/postfix.log.gz" >"$tmp/cut.log.gz"
-row "truncated gzip" 3 bd --json "$tmp/cut.log.gz"
+exits "truncated gzip" 3 bd --json "$tmp/cut.log.gz"
 if grep -q "^bouncedoc: $tmp/cut.log.gz: gzip data truncated after [0-9]* bytes of text; keeping what was read\$" "$tmp/err"; then
 	pass "truncated gzip: says where it ended"
 else
@@ -154,7 +139,7 @@ else
 fi
 
 # --summary reads a log
-row "--summary of a log" 3 bd --summary "$logs/mixed.log.gz"
+exits "--summary of a log" 3 bd --summary "$logs/mixed.log.gz"
 
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -46,14 +46,7 @@ snap >"$tmp/before"
 ran() {
 	desc=$1 want=$2
 	shift 2
-	bd "$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" = "$want" ]; then
-		pass "$desc: exit $want"
-	else
-		fail "$desc: exit $got, want $want"
-		sed 's/^/# /' "$tmp/err" | head -5
-	fi
+	exits "$desc" "$want" bd "$@"
 }
 
 ran "report of every input" 3 "$ro/bounce.eml" "$ro/mail.log" \

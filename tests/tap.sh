@@ -6,6 +6,7 @@
 #	pass DESC	one "ok" line
 #	fail DESC [FILE] one "not ok" line; FILE (under $tmp) shown as comments
 #	skip DESC	one "ok … # SKIP" line
+#	expect, exits, has: run a command and check it (below)
 # A script may define its own fail after this, to show FILE differently.
 : "${BOUNCEDOC:=./bouncedoc}"
 : "${srcdir:=.}"
@@ -37,6 +38,21 @@ expect() {
 		pass "$desc"
 	else
 		fail "$desc (exit $got, want $want)" err
+	fi
+}
+
+# exits DESC WANT COMMAND...: runs COMMAND (stdin as the caller gives
+# it), stdout in $tmp/out and stderr in $tmp/err; passes "DESC: exit
+# WANT" if it exits with WANT
+exits() {
+	desc=$1 want=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" = "$want" ]; then
+		pass "$desc: exit $want"
+	else
+		fail "$desc: exit $got, want $want" err
 	fi
 }
 
