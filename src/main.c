@@ -355,6 +355,15 @@ pick_view(const struct opts *o)
 	return !o->json && isatty(STDOUT_FILENO) ? VIEW_TUI : VIEW_REPORT;
 }
 
+/* The exit status of a run (EXIT STATUS in bouncedoc(1)): 2 if an input
+ * could not be read, else 3 if a failure is permanent, 1 if all are
+ * temporary, 0 if there is none. */
+static int
+exit_status(int failed, size_t permanent, size_t temporary)
+{
+	return failed ? 2 : permanent > 0 ? 3 : temporary > 0 ? 1 : 0;
+}
+
 /*
  * The interactive view.  Returns the exit status, or -1 when there is no
  * usable terminal (the caller shows the report instead).  Ends the
@@ -374,8 +383,7 @@ run_tui(const struct opts *o, const struct kb *kb, int argc, char **argv,
 	diag_flush(d);
 	if (res.error)
 		return -1;
-	rc = res.failed ? 2 : res.permanent > 0 ? 3 : res.temporary > 0 ? 1 :
-	    0;
+	rc = exit_status(res.failed, res.permanent, res.temporary);
 	if (res.signal != 0) {
 		signal(res.signal, SIG_DFL);
 		raise(res.signal);
@@ -392,16 +400,12 @@ show_records(const struct opts *o, const struct recset *rs,
     const struct group_tree *t)
 {
 	struct view_text_opts	vo;
-	size_t			k;
 
 	text_opts(o, &vo);
-	if (o->json && pick_view(o) == VIEW_SUMMARY)
+	/* (JSON records are written as they are read: stream_record()) */
+	if (o->json)
 		view_json_summary(stdout, rs, t);
-	else if (o->json) {
-		for (k = 0; k < rs->n; k++)
-			if (o->all || group_is_failure(&rs->v[k]))
-				view_json_record(stdout, &rs->v[k]);
-	} else if (pick_view(o) == VIEW_SUMMARY)
+	else if (pick_view(o) == VIEW_SUMMARY)
 		view_report_summary(stdout, rs, t, &vo);
 	else
 		view_report(stdout, rs, t, &vo);
@@ -457,7 +461,7 @@ run_stream(const struct opts *o, const struct kb *kb, int argc, char **argv,
 		recset_release(&rs);
 		summary_free(st.sum);
 	}
-	return failed ? 2 : st.permanent > 0 ? 3 : st.temporary > 0 ? 1 : 0;
+	return exit_status(failed, st.permanent, st.temporary);
 }
 
 /*
@@ -494,8 +498,7 @@ run_files(const struct opts *o, const struct kb *kb, int argc, char **argv,
 	}
 	group_build(&t, &rs);
 	show_records(o, &rs, &t);
-	rc = failed ? 2 : t.root.permanent > 0 ? 3 :
-	    t.root.temporary > 0 ? 1 : 0;
+	rc = exit_status(failed, t.root.permanent, t.root.temporary);
 	group_release(&t);
 	recset_release(&rs);
 	return rc;
