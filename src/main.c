@@ -218,6 +218,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (o->json && o->view == VIEW_REPORT)
 		usage_error("--report and --json cannot be used together");
+	/* the screen would ignore --json on a terminal, and obey it without
+	 * one: neither is what was asked */
+	if (o->json && o->view == VIEW_TUI)
+		usage_error("--tui and --json cannot be used together");
 }
 
 /* Loads the built-in articles, then the user's, then --kb-dir. */

@@ -79,6 +79,9 @@ has "its record is written" out '"reply_code":"421"'
 
 # Other usage errors.
 check "--report with --json" 2 --report --json "$data/none.txt"
+check "--tui with --json" 2 --tui --json "$data/none.txt"
+has "--tui with --json: says so" err \
+    "bouncedoc: --tui and --json cannot be used together"
 check "a bad --color" 2 --color=maybe "$data/none.txt"
 check "a --kb-dir that does not exist" 2 --kb-dir "$tmp/none" \
     "$data/none.txt"
