@@ -77,6 +77,9 @@ size_t	findings_scan(const char *text, size_t len, struct findings *f);
  * length.
  */
 char	*findings_unfold(const char *text, size_t len, size_t *outlen);
+/* True if findings_unfold(text, len) would give text back unchanged (a
+ * look at a few bytes of most texts, much cheaper than unfolding). */
+int	findings_unfolded(const char *text, size_t len);
 
 /* "RCPT", "MAIL", "DATA", "CONNECT", "EHLO", "STARTTLS", "AUTH", "QUIT";
  * NULL for FINDINGS_PHASE_NONE.  Static. */

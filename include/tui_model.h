@@ -86,9 +86,6 @@ void	tui_model_refilter(struct tui_model *m);
 /* The record a row shows (its first). */
 const struct record *tui_model_record(const struct tui_model *m, size_t row);
 
-/* True if the record is a failure (group_is_failure(): not a delivery,
- * relay or expansion report). */
-int	tui_model_is_failure(const struct record *r);
 /* The recipient's domain, lower case, into buf; "" if unknown. */
 const char *tui_model_domain(const struct record *r, char *buf, size_t size);
 /* The first provider named by the record's articles, or NULL. */

@@ -269,16 +269,18 @@ cmpstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The *.kb files of dir in name order; *opened says whether dir could be
+ * read. */
 static size_t
 load_dir_files(struct kb *kb, const char *dir, int quiet_missing,
-    struct diag *d)
+    struct diag *d, int *opened)
 {
 	DIR		*dp;
 	struct dirent	*de;
 	char		**names = NULL, *path;
 	size_t		 n = 0, i, bad = 0, r, len;
 
-	if ((dp = opendir(dir)) == NULL) {
+	if ((*opened = (dp = opendir(dir)) != NULL) == 0) {
 		if (!(quiet_missing && errno == ENOENT))
 			diag_at(d, dir, 0, "cannot open directory: %s",
 			    strerror(errno));
@@ -312,16 +314,15 @@ kb_load_dir(struct kb *kb, const char *dir, int quiet_missing,
 {
 	char	*sub;
 	size_t	 bad;
-	DIR	*dp;
+	int	 opened;
 
 	kb->cur_layer++;
-	bad = load_dir_files(kb, dir, quiet_missing, d);
+	bad = load_dir_files(kb, dir, quiet_missing, d, &opened);
 	/* a dir that cannot be read has been reported once already */
-	if ((dp = opendir(dir)) == NULL)
+	if (!opened)
 		return bad;
-	closedir(dp);
 	sub = xasprintf("%s/providers", dir);
-	bad += load_dir_files(kb, sub, 1, d);
+	bad += load_dir_files(kb, sub, 1, d, &opened);
 	free(sub);
 	return bad;
 }

@@ -312,64 +312,6 @@ text_release(struct text *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* Whether t[i] (one byte at least follows it, or the text ends there and
- * t[i] is not a space) leaves a text as findings_unfold() gives it: no
- * control byte it changes, no second space, no '-' after a reply code. */
-static inline int
-unfold_ok(const char *t, size_t i)
-{
-	if (t[i] == ' ')
-		return t[i + 1] != ' ';
-	if ((t[i] >= '\t' && t[i] <= '\r') || t[i] == '\0')
-		return 0;
-	return !(t[i] == '-' && i >= 3 && is_digit(t[i - 1]) &&
-	    is_digit(t[i - 2]) && is_digit(t[i - 3]));
-}
-
-/*
- * Whether findings_unfold() would give raw back unchanged: it joins
- * lines only at a reply code followed by '-' ("550-5.1.1 …"), and
- * otherwise changes only whitespace (runs, tabs, line ends, at the ends)
- * and NUL bytes.  Most log texts have none of those; this look is much
- * cheaper than unfolding.
- */
-static int
-unfolded_already(const char *t, size_t n)
-{
-	const uint64_t	ones = 0x0101010101010101ULL;
-	const uint64_t	highs = 0x8080808080808080ULL;
-	uint64_t	w, x, sp, m;
-	size_t		i = 0, k;
-
-	if (n > 0 && (t[0] == ' ' || t[n - 1] == ' '))
-		return 0;
-	/* eight bytes at a time, flagging the bytes that may matter: '-',
-	 * a byte below 0x0e, a space before a space (a byte is flagged where
-	 * w ^ c has a zero byte; a flag above a true one may be false, so
-	 * each flagged byte is looked at) */
-	for (; i + 9 <= n; i += 8) {
-		memcpy(&w, t + i, 8);
-		x = w ^ (ones * ' ');
-		sp = (x - ones) & ~x & highs;
-		x = w ^ (ones * '-');
-		m = (x - ones) & ~x & highs;
-		m |= (w - ones * 0x0e) & ~w & highs;
-		/* a space, and a space in the byte after it */
-		memcpy(&x, t + i + 1, 8);
-		x ^= ones * ' ';
-		m |= sp & ((x - ones) & ~x & highs);
-		for (; m != 0; m &= m - 1) {
-			k = i + (size_t)(__builtin_ctzll(m) >> 3);
-			if (!unfold_ok(t, k))
-				return 0;
-		}
-	}
-	for (; i < n; i++)
-		if (!unfold_ok(t, i))
-			return 0;
-	return 1;
-}
-
 /* The level-one entry of raw[0..n), made if new.  Valid until the next
  * call. */
 static struct text *
@@ -385,7 +327,7 @@ text_of(struct maillog_cache *c, const char *raw, size_t n)
 	if (t->raw != NULL && t->hash == h && t->rawlen == n &&
 	    memcmp(t->raw, raw, n) == 0)
 		return t;
-	if (!unfolded_already(raw, n))
+	if (!findings_unfolded(raw, n))
 		u = findings_unfold(raw, n, &ulen);
 	/* raw, unfolded and masked (at most 8 longer) in one buffer */
 	if (t->bufcap < n + 2 * ulen + 16) {

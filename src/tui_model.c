@@ -68,12 +68,6 @@ ht_grow(size_t **tab, size_t *cap, size_t n, keyof_fn keyof,
 
 /* -------------------------------------------------------- record facts */
 
-int
-tui_model_is_failure(const struct record *r)
-{
-	return group_is_failure(r);
-}
-
 const char *
 tui_model_domain(const struct record *r, char *buf, size_t size)
 {
@@ -452,7 +446,7 @@ add_record(struct tui_model *m, size_t i)
 	char			*key;
 
 	m->next[i] = m->rowof[i] = NONE;
-	if (!tui_model_is_failure(r))
+	if (!group_is_failure(r))
 		return;
 	m->failures++;
 	m->temporary += r->diagnosis.temporary != 0;
