@@ -106,10 +106,10 @@ int	tui_model_record_matches(const struct record *r,
 /* The grouped summary: level 0 by reason, 1 by reply code (within
  * reason path[0]), 2 by domain (within path[0] and code path[1]). */
 struct tui_sum_row {
-	char	*label;		/* "blocked", "421", "example.com"; owned */
+	char	*label;		/* "blocked", "550 5.1.1", "example.com"; owned */
 	size_t	 count;
 	size_t	 temporary;
-	/* the first article of the group's first record, or NULL */
+	/* the article of most of the group's records, or NULL */
 	const struct kb_article *article;
 };
 
@@ -119,13 +119,11 @@ struct tui_sum {
 	size_t		 total;
 };
 
-/* Fills *out (released first) from the records passing the filter,
- * largest count first. */
+/* Fills *out (released first) from the records passing the filter, as
+ * the report groups them (group.c): the children of the node path[0]
+ * (level 1) or path[0] > path[1] (level 2), largest count first. */
 void	tui_model_summary(const struct tui_model *m, int level,
 	    const char *const path[2], struct tui_sum *out);
 void	tui_sum_release(struct tui_sum *s);
-/* The label a record has at a summary level ("(none)" when empty). */
-const char *tui_model_sum_label(const struct record *r, int level,
-	    char *buf, size_t size);
 
 #endif

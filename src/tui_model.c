@@ -576,44 +576,11 @@ tui_model_search(const struct tui_model *m, struct tui_search *s,
 	return NONE;
 }
 
-/* ------------------------------------------------------------ summary */
-
-const char *
-tui_model_sum_label(const struct record *r, int level, char *buf,
-    size_t size)
-{
-	switch (level) {
-	case 0:
-		snprintf(buf, size, "%s", reason_of(r));
-		break;
-	case 1:
-		group_codes(r, buf, size);
-		if (buf[0] == '\0')
-			snprintf(buf, size, "(none)");
-		break;
-	default:
-		tui_model_domain(r, buf, size);
-		if (buf[0] == '\0')
-			snprintf(buf, size, "(none)");
-		break;
-	}
-	return buf;
-}
-
+/* A summary row's label: the group's key, "(none)" for an empty one. */
 static const char *
-sum_key(const void *ctx, size_t i)
+sum_label(const struct group *g)
 {
-	return ((const struct tui_sum *)ctx)->v[i].label;
-}
-
-static int
-sum_cmp(const void *a, const void *b)
-{
-	const struct tui_sum_row	*x = a, *y = b;
-
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	return strcmp(x->label, y->label);
+	return g->key[0] != '\0' ? g->key : "(none)";
 }
 
 void
@@ -627,60 +594,45 @@ tui_sum_release(struct tui_sum *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* True if r is inside the summary path down to level. */
-static int
-in_path(const struct record *r, int level, const char *const path[2])
-{
-	char	buf[256];
-	int	l;
-
-	for (l = 0; l < level && l < 2; l++)
-		if (strcmp(tui_model_sum_label(r, l, buf, sizeof buf),
-		    path[l]) != 0)
-			return 0;
-	return 1;
-}
-
-static void
-sum_add(struct tui_sum *out, size_t **tab, size_t *cap, const char *label,
-    const struct record *r)
-{
-	size_t	*slot;
-
-	ht_grow(tab, cap, out->n, sum_key, out);
-	slot = ht_find(*tab, *cap, label, sum_key, out);
-	if (*slot == 0) {
-		out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
-		memset(&out->v[out->n], 0, sizeof out->v[0]);
-		out->v[out->n].label = xstrdup(label);
-		out->v[out->n].article = r->diagnosis.narticles > 0 ?
-		    r->diagnosis.articles[0] : NULL;
-		*slot = ++out->n;
-	}
-	out->v[*slot - 1].count++;
-	out->v[*slot - 1].temporary += r->diagnosis.temporary != 0;
-	out->total++;
-}
-
+/*
+ * The records passing the filter are folded into the groups of the
+ * report and of --summary (group.c): the same keys, counts, order and
+ * article (that of most of a group's records).
+ */
 void
 tui_model_summary(const struct tui_model *m, int level,
     const char *const path[2], struct tui_sum *out)
 {
-	const struct record	*r;
-	size_t			*tab = NULL, cap = 0, i;
-	char			 buf[256];
+	struct group_tree	 t;
+	const struct group	*g = NULL, *c;
+	struct tui_sum_row	*row;
+	size_t			 i, k;
+	int			 l;
 
 	tui_sum_release(out);
-	for (i = 0; i < m->seen; i++) {
-		if (m->rowof[i] == NONE)
-			continue;
-		r = &m->rs.v[i];
-		if (!in_path(r, level, path))
-			continue;
-		sum_add(out, &tab, &cap, tui_model_sum_label(r, level, buf,
-		    sizeof buf), r);
+	group_init(&t);
+	for (i = 0; i < m->seen; i++)
+		if (m->rowof[i] != NONE)
+			group_add(&t, &m->rs.v[i], i);
+	group_finish(&t);
+	g = &t.root;
+	for (l = 0; l < level && l < 2 && g != NULL; l++) {
+		for (c = NULL, k = 0; k < g->nchild && c == NULL; k++)
+			if (strcmp(sum_label(&g->child[k]), path[l]) == 0)
+				c = &g->child[k];
+		g = c;
 	}
-	free(tab);
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof *out->v, sum_cmp);
+	if (g != NULL && g->nchild > 0) {
+		out->v = xreallocarray(NULL, g->nchild, sizeof *out->v);
+		for (k = 0; k < g->nchild; k++) {
+			c = &g->child[k];
+			row = &out->v[out->n++];
+			row->label = xstrdup(sum_label(c));
+			row->count = c->count;
+			row->temporary = c->temporary;
+			row->article = c->article;
+		}
+		out->total = g->count;
+	}
+	group_release(&t);
 }
