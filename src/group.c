@@ -202,8 +202,22 @@ reason_of(const struct record *r)
 void
 group_codes(const struct record *r, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s%s", r->reply, r->reply[0] != '\0' &&
-	    r->status[0] != '\0' ? " " : "", r->status);
+	size_t	rn = strnlen(r->reply, sizeof r->reply);
+	size_t	sn = strnlen(r->status, sizeof r->status), n = 0;
+
+	/* every record is folded by this: no printf */
+	if (size == 0)
+		return;
+	if (rn > size - 1)
+		rn = size - 1;
+	memcpy(buf, r->reply, rn);
+	n = rn;
+	if (rn > 0 && sn > 0 && n < size - 1)
+		buf[n++] = ' ';
+	if (sn > size - 1 - n)
+		sn = size - 1 - n;
+	memcpy(buf + n, r->status, sn);
+	buf[n + sn] = '\0';
 }
 
 const char *

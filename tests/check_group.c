@@ -281,6 +281,42 @@ START_TEST(time_parse)
 }
 END_TEST
 
+/* The codes key of a record: the reply and the status with a space
+ * between when both are there, cut to the buffer. */
+static const struct {
+	const char	*reply, *status;
+	size_t		 size;
+	const char	*want;
+} codes_rows[] = {
+	{ "550", "5.1.1", 16, "550 5.1.1" },
+	{ "550", "", 16, "550" },
+	{ "", "5.7.26", 16, "5.7.26" },
+	{ "", "", 16, "" },
+	{ "421", "4.7.0", 10, "421 4.7.0" },
+	{ "421", "4.7.0", 6, "421 4" },
+	{ "421", "4.7.0", 4, "421" },
+	{ "421", "4.7.0", 5, "421 " },
+	{ "", "4.7.0", 3, "4." },
+	{ "421", "4.7.0", 1, "" },
+};
+
+START_TEST(codes_key)
+{
+	struct record	r;
+	char		buf[16];
+
+	memset(&r, 0, sizeof r);
+	strcpy(r.reply, codes_rows[_i].reply);
+	strcpy(r.status, codes_rows[_i].status);
+	memset(buf, 'x', sizeof buf);
+	group_codes(&r, buf, codes_rows[_i].size);
+	ck_assert_str_eq(buf, codes_rows[_i].want);
+	/* nothing written past the size given */
+	if (codes_rows[_i].size < sizeof buf)
+		ck_assert_int_eq(buf[codes_rows[_i].size], 'x');
+}
+END_TEST
+
 START_TEST(time_order_yearless_first)
 {
 	struct group_time	a, b, c;
@@ -620,6 +656,8 @@ main(void)
 	tc = tcase_create("time");
 	tcase_add_loop_test(tc, time_parse, 0, sizeof times / sizeof times[0]);
 	tcase_add_test(tc, time_order_yearless_first);
+	tcase_add_loop_test(tc, codes_key, 0,
+	    sizeof codes_rows / sizeof codes_rows[0]);
 	suite_add_tcase(s, tc);
 	return tap_run(s);
 }
