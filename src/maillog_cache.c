@@ -15,9 +15,11 @@
  * tags ("[TS03]", "(S3150)", "DY-001", "554.30"), host names and words
  * stay as they are.
  *
- * The key is the masked text with the reply code and enhanced status the
- * diagnosis uses (which may come from dsn=, not the text) in front, so
+ * The key is the masked text (its shape) and the reply code and enhanced
+ * status the diagnosis uses (which may come from dsn=, not the text), so
  * two texts share an entry only if they differ in masked tokens alone.
+ * The codes found in a text come from its shape too, where that is
+ * known to be exact (see "Findings" below).
  *
  * Exactness.  The cached diagnosis is reused only where the masked parts
  * cannot change it.  When a key is first seen, its text is diagnosed
@@ -130,6 +132,53 @@ ipv6_len(const char *t, size_t len, size_t i)
 	return colons >= 2 && (dbl || hexletter) && j - i >= 4 ? j - i : 0;
 }
 
+/*
+ * Where the masked text differs from the text: each masked token, at moff
+ * (mlen bytes) in the masked text and roff (rlen bytes) in the text, in
+ * order.  A findings span of the masked text that overlaps none of them
+ * is at the same place in the text, shifted by the tokens before it.
+ */
+struct repl {
+	size_t	moff, mlen, roff, rlen;
+};
+#define REPL_MAX	32
+
+struct repls {
+	struct repl	v[REPL_MAX];
+	size_t		n;
+	int		over;		/* more than REPL_MAX: not kept */
+};
+
+static void
+repl_add(struct repls *rp, size_t moff, size_t mlen, size_t roff,
+    size_t rlen)
+{
+	if (rp == NULL)
+		return;
+	if (rp->n == REPL_MAX) {
+		rp->over = 1;
+		return;
+	}
+	rp->v[rp->n].moff = moff;
+	rp->v[rp->n].mlen = mlen;
+	rp->v[rp->n].roff = roff;
+	rp->v[rp->n].rlen = rlen;
+	rp->n++;
+}
+
+/* The offset in the text of masked offset moff, not inside a token. */
+static size_t
+repl_raw(const struct repls *rp, size_t moff)
+{
+	size_t	i;
+
+	for (i = rp->n; i > 0; i--)
+		if (rp->v[i - 1].moff + rp->v[i - 1].mlen <= moff)
+			return moff - rp->v[i - 1].moff - rp->v[i - 1].mlen +
+			    rp->v[i - 1].roff + rp->v[i - 1].rlen;
+	return moff;
+}
+
 /* Writes the masked form of the alphanumeric run t[0..n) holding digits
  * digits. */
 static void
@@ -157,9 +206,10 @@ put_run(char *out, size_t *o, const char *t, size_t n, size_t digits)
 /* An address at t[i] == '@' (its local part already written to out):
  * takes the local part back and skips the domain.  0 if not one. */
 static size_t
-address(const char *t, size_t len, size_t i, char *out, size_t *o)
+address(const char *t, size_t len, size_t i, char *out, size_t *o,
+    struct repls *rp)
 {
-	size_t	back, j;
+	size_t	back, j, roff;
 
 	if (*o == 0 || !is_local(out[*o - 1]) || i + 1 >= len ||
 	    !is_alnum(t[i + 1]))
@@ -169,29 +219,42 @@ address(const char *t, size_t len, size_t i, char *out, size_t *o)
 	*o = back;
 	for (j = i + 1; j < len && is_domain(t[j]); j++)
 		continue;
+	if (rp != NULL) {
+		/* the tokens of the local part go into the address's; a
+		 * token's mask is local bytes, so none is cut in two */
+		while (rp->n > 0 && rp->v[rp->n - 1].moff >= back)
+			rp->n--;
+		roff = repl_raw(rp, back);
+		repl_add(rp, back, 1, roff, j - roff);
+	}
 	out[(*o)++] = '@';
 	return j - i;
 }
 
-/* The masked form of t[0..len) into out (len + 8 bytes); its length.
- * Every byte of every failure's text passes here: one pass, one table
- * look-up per byte. */
+/* The masked form of t[0..len) into out (len + 8 bytes); its length;
+ * where it differs into *rp (if not NULL).  Every byte of every failure's
+ * text passes here: one pass, one table look-up per byte. */
 static size_t
-mask_into(char *out, const char *t, size_t len)
+mask_into(char *out, const char *t, size_t len, struct repls *rp)
 {
-	size_t		 i = 0, o = 0, k, run, digits, hex;
+	size_t		 i = 0, o = 0, k, run, digits, hex, o0;
 	unsigned char	 c;
 
+	if (rp != NULL) {
+		rp->n = 0;
+		rp->over = 0;
+	}
 	while (i < len) {
 		c = cls[(unsigned char)t[i]];
 		if (!(c & (C_DIGIT | C_ALPHA))) {
 			if (t[i] == '@' && (k = address(t, len, i, out,
-			    &o)) > 0)
+			    &o, rp)) > 0)
 				i += k;
 			else
 				out[o++] = t[i++];
 			continue;
 		}
+		o0 = o;
 		digits = hex = 0;
 		for (run = i; run < len &&
 		    ((c = cls[(unsigned char)t[run]]) & (C_DIGIT | C_ALPHA));
@@ -211,7 +274,11 @@ mask_into(char *out, const char *t, size_t len)
 		} else {
 			k = run;
 			put_run(out, &o, t + i, k, digits);
+			if (o - o0 == k && digits == 0)
+				o0 = o;		/* a word: as it is */
 		}
+		if (o0 != o && (o - o0 != k || memcmp(out + o0, t + i, k) != 0))
+			repl_add(rp, o0, o - o0, i, k);
 		i += k;
 	}
 	out[o] = '\0';
@@ -222,7 +289,7 @@ char *
 maillog_cache_key(const char *t, size_t len, size_t *keylen)
 {
 	char	*out = xmalloc(len + 8);
-	size_t	 n = mask_into(out, t, len);
+	size_t	 n = mask_into(out, t, len, NULL);
 
 	if (keylen != NULL)
 		*keylen = n;
@@ -233,13 +300,61 @@ maillog_cache_key(const char *t, size_t len, size_t *keylen)
 
 /*
  * Level one: the raw texts seen lately, exactly (direct-mapped), each with
- * its unfolded form, its findings and its masked form, so a text that
- * comes again (the same reply to the same client) costs a hash and a
- * compare.
+ * its unfolded form, its findings and its shape, so a text that comes
+ * again (the same reply to the same client) costs a hash and a compare.
+ *
+ * Level two: the shapes, the masked texts seen (struct shape), each with
+ * the findings of its masked text and the diagnoses of its texts, one
+ * per pair of codes they were diagnosed with (struct variant: the codes
+ * are part of the key, as the diagnosis uses them and they may come from
+ * dsn=, not the text).
+ *
+ * Findings.  The codes of a text and where they are do not depend on the
+ * masked tokens either, as a rule: a code is a token of its own, and no
+ * masked token is one.  When a shape is first seen, its text is scanned
+ * as it is and masked; if the masked text's codes, moved back over the
+ * tokens before them (struct repl), are the text's, the shape's findings
+ * are stable and a later text of the shape gets them so moved without a
+ * scan.  Else, or when a code would fall in a token, each text is
+ * scanned.
  */
 #define TEXTS		4096		/* a power of two */
 #define TEXT_SPANS	16
 #define TEXT_ROOM	1024		/* a slot's buffer, at least */
+#define SHAPES_MAX	((size_t)1 << 16)	/* then texts are scanned */
+#define VARIANTS_MAX	16	/* code pairs a shape keeps diagnoses for */
+
+/* The findings of a text, spans[] only if nspans <= TEXT_SPANS. */
+struct tfind {
+	int			 reply;
+	char			 status[12];
+	enum findings_phase	 phase;
+	struct findings_span	 reply_span, status_span;
+	struct findings_span	 spans[TEXT_SPANS];
+	size_t			 nspans;
+};
+
+/* A diagnosis of a shape's texts with one pair of codes: the one of the
+ * first text (rep), and whether the masked parts may be ignored (stable:
+ * -1 not known yet). */
+struct variant {
+	int			 reply;
+	char			 status[12];
+	char			*rep;
+	size_t			 replen;
+	struct diagnosis	 diag;
+	int			 stable;
+};
+
+struct shape {
+	uint64_t		 hash;
+	char			*masked;
+	size_t			 mlen;
+	int			 fstable;	/* findings: see above */
+	struct tfind		 tf;		/* of masked */
+	struct variant		*v;
+	size_t			 nv, cap;
+};
 
 struct text {
 	uint64_t		 hash;
@@ -251,40 +366,19 @@ struct text {
 	size_t			 mlen;
 	char			*buf;		/* holds the three, reused */
 	size_t			 bufcap;
-	/* the findings of unfolded; spans[] only if nspans <= TEXT_SPANS */
-	int			 reply;
-	char			 status[12];
-	enum findings_phase	 phase;
-	struct findings_span	 reply_span, status_span;
-	struct findings_span	 spans[TEXT_SPANS];
-	size_t			 nspans;
-};
-
-/*
- * Level two: the masked texts with their codes (the key), each with the
- * diagnosis of the first text seen for it (rep) and whether the masked
- * parts may be ignored (stable: -1 not known yet).
- */
-struct entry {
-	uint64_t		 hash;
-	char			*key;
-	size_t			 keylen;
-	char			*rep;
-	size_t			 replen;
-	struct diagnosis	 diag;
-	int			 stable;
+	struct shape		*shape;		/* of masked, or NULL */
+	struct tfind		 tf;		/* of unfolded */
 };
 
 struct maillog_cache {
 	const struct kb		*kb;
 	struct text		*texts;
-	struct entry		*tab;
+	struct shape		**tab;		/* the shapes */
 	size_t			 cap, count;
-	char			*kbuf;		/* the key being built */
-	size_t			 kcap;
 	char			*arena;		/* maillog_cache_record() */
 	size_t			 acap, aused;
 	char			*note;		/* and its limit note */
+	struct repls		 repls;		/* of the text being masked */
 	int			 off;	/* BOUNCEDOC_DIAG_CACHE=off */
 	struct maillog_cache_stats st;
 };
@@ -306,6 +400,175 @@ hash_bytes(const char *p, size_t n)
 }
 
 static void
+tfind_set(struct tfind *t, const struct findings *f)
+{
+	t->reply = f->reply;
+	memcpy(t->status, f->status, sizeof t->status);
+	t->phase = f->phase;
+	t->reply_span = f->reply_span;
+	t->status_span = f->status_span;
+	t->nspans = f->nspans;
+	if (f->nspans <= TEXT_SPANS)
+		memcpy(t->spans, f->spans, f->nspans * sizeof f->spans[0]);
+}
+
+/* A span of the masked text moved to the text *rp was masked from; 0 if
+ * it overlaps a masked token. */
+static int
+span_back(const struct repls *rp, struct findings_span *sp)
+{
+	size_t	i, moff = sp->off;
+
+	if (sp->len == 0)
+		return 1;	/* absent */
+	for (i = 0; i < rp->n; i++) {
+		if (rp->v[i].moff >= moff + sp->len)
+			break;
+		if (rp->v[i].moff + rp->v[i].mlen > moff)
+			return 0;
+	}
+	sp->off = repl_raw(rp, moff);
+	return 1;
+}
+
+/* The findings *m of a masked text moved to its text, into *t; 0 if they
+ * cannot be. */
+static int
+tfind_back(const struct tfind *m, const struct repls *rp, struct tfind *t)
+{
+	size_t	i;
+
+	if (rp->over || m->nspans > TEXT_SPANS)
+		return 0;
+	*t = *m;
+	if (!span_back(rp, &t->reply_span) || !span_back(rp, &t->status_span))
+		return 0;
+	for (i = 0; i < t->nspans; i++)
+		if (!span_back(rp, &t->spans[i]))
+			return 0;
+	return 1;
+}
+
+static int
+span_eq(const struct findings_span *a, const struct findings_span *b)
+{
+	return a->len == b->len && (a->len == 0 || (a->off == b->off &&
+	    a->kind == b->kind));
+}
+
+static int
+tfind_eq(const struct tfind *a, const struct tfind *b)
+{
+	size_t	i;
+
+	if (a->reply != b->reply || strcmp(a->status, b->status) != 0 ||
+	    a->phase != b->phase || a->nspans != b->nspans ||
+	    a->nspans > TEXT_SPANS || !span_eq(&a->reply_span,
+	    &b->reply_span) || !span_eq(&a->status_span, &b->status_span))
+		return 0;
+	for (i = 0; i < a->nspans; i++)
+		if (!span_eq(&a->spans[i], &b->spans[i]))
+			return 0;
+	return 1;
+}
+
+static void
+scan(const char *text, size_t len, struct tfind *t)
+{
+	struct findings	f;
+
+	findings_scan(text, len, &f);
+	tfind_set(t, &f);
+}
+
+/* ------------------------------------------------------------ shapes */
+
+static struct shape **
+shape_slot(struct maillog_cache *c, const char *m, size_t n, uint64_t h)
+{
+	size_t		 i = (size_t)h & (c->cap - 1);
+	struct shape	*e;
+
+	for (;; i = (i + 1) & (c->cap - 1)) {
+		if ((e = c->tab[i]) == NULL || (e->hash == h &&
+		    e->mlen == n && memcmp(e->masked, m, n) == 0))
+			return &c->tab[i];
+	}
+}
+
+static void
+grow(struct maillog_cache *c)
+{
+	struct shape	**old = c->tab;
+	size_t		  oldcap = c->cap, i;
+
+	c->cap = oldcap ? oldcap * 2 : 256;
+	c->tab = xcalloc(c->cap, sizeof *c->tab);
+	for (i = 0; i < oldcap; i++)
+		if (old[i] != NULL)
+			*shape_slot(c, old[i]->masked, old[i]->mlen,
+			    old[i]->hash) = old[i];
+	free(old);
+}
+
+/* The shape of masked text m, made if new (*made set) unless there are
+ * too many: then NULL. */
+static struct shape *
+shape_of(struct maillog_cache *c, const char *m, size_t n, int *made)
+{
+	uint64_t	  h = hash_bytes(m, n);
+	struct shape	**sp = shape_slot(c, m, n, h), *e;
+
+	*made = 0;
+	if (*sp != NULL)
+		return *sp;
+	if (c->count >= SHAPES_MAX)
+		return NULL;
+	e = xcalloc(1, sizeof *e);
+	e->hash = h;
+	e->masked = xstrndup(m, n);
+	e->mlen = n;
+	e->fstable = -1;
+	*sp = e;
+	*made = 1;
+	if (++c->count * 2 > c->cap)
+		grow(c);
+	return e;
+}
+
+static void
+shape_free(struct shape *e)
+{
+	size_t	i;
+
+	for (i = 0; i < e->nv; i++)
+		free(e->v[i].rep);
+	free(e->v);
+	free(e->masked);
+	free(e);
+}
+
+/* The findings of text t (unfolded, masked, *rp set) into t->tf, and its
+ * shape: through the shape when it is stable, else scanned. */
+static void
+text_shape(struct maillog_cache *c, struct text *t, const struct repls *rp)
+{
+	struct shape	*e;
+	struct tfind	 back;
+	int		 made;
+
+	t->shape = e = shape_of(c, t->masked, t->mlen, &made);
+	if (e != NULL && e->fstable == 1 && tfind_back(&e->tf, rp, &t->tf))
+		return;
+	scan(t->unfolded, t->ulen, &t->tf);
+	if (made) {
+		scan(t->masked, t->mlen, &e->tf);
+		e->fstable = tfind_back(&e->tf, rp, &back) &&
+		    tfind_eq(&back, &t->tf);
+	}
+}
+
+static void
 text_release(struct text *t)
 {
 	free(t->buf);
@@ -319,8 +582,6 @@ text_of(struct maillog_cache *c, const char *raw, size_t n)
 {
 	uint64_t	 h = hash_bytes(raw, n);
 	struct text	*t = &c->texts[h & (TEXTS - 1)];
-	struct findings	 f;
-
 	char		*u = NULL;
 	size_t		 ulen = n;
 
@@ -351,16 +612,8 @@ text_of(struct maillog_cache *c, const char *raw, size_t n)
 	} else
 		t->unfolded = t->raw;	/* the same text */
 	t->masked = t->unfolded + t->ulen + 1;
-	t->mlen = mask_into(t->masked, t->unfolded, t->ulen);
-	findings_scan(t->unfolded, t->ulen, &f);
-	t->reply = f.reply;
-	memcpy(t->status, f.status, sizeof t->status);
-	t->phase = f.phase;
-	t->reply_span = f.reply_span;
-	t->status_span = f.status_span;
-	t->nspans = f.nspans;
-	if (f.nspans <= TEXT_SPANS)
-		memcpy(t->spans, f.spans, f.nspans * sizeof f.spans[0]);
+	t->mlen = mask_into(t->masked, t->unfolded, t->ulen, &c->repls);
+	text_shape(c, t, &c->repls);
 	return t;
 }
 
@@ -368,52 +621,21 @@ text_of(struct maillog_cache *c, const char *raw, size_t n)
 static void
 text_findings(const struct text *t, struct findings *f)
 {
-	if (t->nspans > TEXT_SPANS) {
+	if (t->tf.nspans > TEXT_SPANS) {
 		findings_scan(t->unfolded, t->ulen, f);
 		return;
 	}
 	memset(f, 0, offsetof(struct findings, spans));
-	f->reply = t->reply;
-	memcpy(f->status, t->status, sizeof f->status);
-	f->phase = t->phase;
-	f->reply_span = t->reply_span;
-	f->status_span = t->status_span;
-	memcpy(f->spans, t->spans, t->nspans * sizeof t->spans[0]);
-	f->nspans = t->nspans;
+	f->reply = t->tf.reply;
+	memcpy(f->status, t->tf.status, sizeof f->status);
+	f->phase = t->tf.phase;
+	f->reply_span = t->tf.reply_span;
+	f->status_span = t->tf.status_span;
+	memcpy(f->spans, t->tf.spans, t->tf.nspans * sizeof t->tf.spans[0]);
+	f->nspans = t->tf.nspans;
 }
 
-/* ------------------------------------------------------------- keys */
-
-static struct entry *
-slot(struct maillog_cache *c, const char *key, size_t n, uint64_t h)
-{
-	size_t		 i = (size_t)h & (c->cap - 1);
-	struct entry	*e;
-
-	for (;; i = (i + 1) & (c->cap - 1)) {
-		e = &c->tab[i];
-		if (e->key == NULL || (e->hash == h && e->keylen == n &&
-		    memcmp(e->key, key, n) == 0))
-			return e;
-	}
-}
-
-static void
-grow(struct maillog_cache *c)
-{
-	struct entry	*old = c->tab, *e;
-	size_t		 oldcap = c->cap, i;
-
-	c->cap = oldcap ? oldcap * 2 : 256;
-	c->tab = xcalloc(c->cap, sizeof *c->tab);
-	for (i = 0; i < oldcap; i++) {
-		if (old[i].key == NULL)
-			continue;
-		e = slot(c, old[i].key, old[i].keylen, old[i].hash);
-		*e = old[i];
-	}
-	free(old);
-}
+/* -------------------------------------------------------------- cache */
 
 struct maillog_cache *
 maillog_cache_new(const struct kb *kb)
@@ -437,13 +659,11 @@ maillog_cache_free(struct maillog_cache *c)
 		return;
 	for (i = 0; i < TEXTS; i++)
 		text_release(&c->texts[i]);
-	for (i = 0; i < c->cap; i++) {
-		free(c->tab[i].key);
-		free(c->tab[i].rep);
-	}
+	for (i = 0; i < c->cap; i++)
+		if (c->tab[i] != NULL)
+			shape_free(c->tab[i]);
 	free(c->texts);
 	free(c->tab);
-	free(c->kbuf);
 	free(c->arena);
 	free(c->note);
 	free(c);
@@ -454,7 +674,6 @@ maillog_cache_stats(const struct maillog_cache *c,
     struct maillog_cache_stats *st)
 {
 	*st = c->st;
-	st->entries = c->count;
 }
 
 /* ---------------------------------------------------------- diagnose */
@@ -524,78 +743,77 @@ codes(struct record *r, struct findings *f)
 	}
 }
 
-/* "550/5.1.1\x1f" and the masked text, into c->kbuf. */
-static size_t
-make_key(struct maillog_cache *c, const struct findings *f,
-    const char *masked, size_t mlen)
+/* The variant of e for the codes of *f, made if new (*made set); NULL if
+ * e has as many as it keeps. */
+static struct variant *
+variant_of(struct maillog_cache *c, struct shape *e, const struct findings *f,
+    int *made)
 {
-	size_t	n, sl;
+	struct variant	*v;
+	size_t		 i;
 
-	if (c->kcap < mlen + 32) {
-		c->kcap = mlen + 64;
-		free(c->kbuf);
-		c->kbuf = xmalloc(c->kcap);
+	*made = 0;
+	for (i = 0; i < e->nv; i++)
+		if (e->v[i].reply == f->reply && strncmp(e->v[i].status,
+		    f->status, sizeof f->status) == 0)
+			return &e->v[i];
+	if (e->nv == VARIANTS_MAX)
+		return NULL;
+	if (e->nv == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 1;
+		e->v = xreallocarray(e->v, e->cap, sizeof *e->v);
 	}
-	reply_str(c->kbuf, f->reply);
-	n = strlen(c->kbuf);
-	c->kbuf[n++] = '/';
-	sl = strnlen(f->status, sizeof f->status);
-	memcpy(c->kbuf + n, f->status, sl);
-	n += sl;
-	c->kbuf[n++] = '\x1f';
-	memcpy(c->kbuf + n, masked, mlen);
-	return (size_t)n + mlen;
+	v = &e->v[e->nv++];
+	memset(v, 0, sizeof *v);
+	v->reply = f->reply;
+	memcpy(v->status, f->status, sizeof v->status);
+	v->stable = -1;
+	c->st.entries++;
+	*made = 1;
+	return v;
 }
 
 /*
- * The diagnosis of text (its masked form and codes given), through the
- * cache: exact for the first text of a key and for a text seen before;
- * for another text of the key, the first one's if masking is known not
- * to matter (probed once per key), else its own.
+ * The diagnosis of text (its shape e, masked form and codes given),
+ * through the cache: exact for the first text of a shape and codes and
+ * for a text seen before; for another text of them, the first one's if
+ * masking is known not to matter (probed once), else its own.
  */
 static void
 lookup(struct maillog_cache *c, const char *text, size_t len,
-    const char *masked, size_t mlen, const struct findings *f,
-    struct diagnosis *out)
+    struct shape *e, const char *masked, size_t mlen,
+    const struct findings *f, struct diagnosis *out)
 {
-	struct entry		*e;
+	struct variant		*v;
 	struct diagnosis	 probe;
-	size_t			 klen;
-	uint64_t		 h;
+	int			 made;
 
 	c->st.lookups++;
-	if (c->off) {
+	if (c->off || e == NULL || (v = variant_of(c, e, f, &made)) == NULL) {
 		run(c, text, len, f, out);
 		return;
 	}
-	klen = make_key(c, f, masked, mlen);
-	h = hash_bytes(c->kbuf, klen);
-	if ((e = slot(c, c->kbuf, klen, h))->key == NULL) {
-		e->hash = h;
-		e->key = xstrndup(c->kbuf, klen);
-		e->keylen = klen;
-		e->rep = xstrndup(text, len);
-		e->replen = len;
-		run(c, text, len, f, &e->diag);
-		/* nothing masked: any text of the key is this one */
-		e->stable = mlen == len && memcmp(masked, text, len) == 0 ?
+	if (made) {
+		v->rep = xstrndup(text, len);
+		v->replen = len;
+		run(c, text, len, f, &v->diag);
+		/* nothing masked: any text of the shape is this one */
+		v->stable = mlen == len && memcmp(masked, text, len) == 0 ?
 		    1 : -1;
-		*out = e->diag;
-		if (++c->count * 2 > c->cap)
-			grow(c);
+		*out = v->diag;
 		return;
 	}
-	if (e->replen == len && memcmp(e->rep, text, len) == 0) {
-		*out = e->diag;
+	if (v->replen == len && memcmp(v->rep, text, len) == 0) {
+		*out = v->diag;
 		return;
 	}
-	if (e->stable < 0) {
+	if (v->stable < 0) {
 		run(c, masked, mlen, f, &probe);
-		e->stable = same_diagnosis(&e->diag, &probe);
-		c->st.unstable += !e->stable;
+		v->stable = same_diagnosis(&v->diag, &probe);
+		c->st.unstable += !v->stable;
 	}
-	if (e->stable)
-		*out = e->diag;
+	if (v->stable)
+		*out = v->diag;
 	else
 		run(c, text, len, f, out);
 }
@@ -607,11 +825,13 @@ maillog_cache_diagnose(struct maillog_cache *c, struct record *r)
 	size_t		 len = strlen(text), mlen;
 	struct findings	 f;
 	char		*masked, *m;
+	int		 made;
 
 	findings_scan(text, len, &r->findings);
 	codes(r, &f);
 	masked = maillog_cache_key(text, len, &mlen);
-	lookup(c, text, len, masked, mlen, &f, &r->diagnosis);
+	lookup(c, text, len, shape_of(c, masked, mlen, &made), masked, mlen,
+	    &f, &r->diagnosis);
 	free(masked);
 	if ((m = record_limit_note(r)) != NULL) {
 		free(r->note);
@@ -652,6 +872,7 @@ maillog_cache_record(struct maillog_cache *c, struct record *r)
 	struct findings		 f;
 	const struct text	*t;
 	size_t			 i, need = 1;
+	int			 made;
 
 	/* unfolding never lengthens a text: the raw sizes are enough */
 	for (i = 0; i < r->nattempts; i++)
@@ -671,14 +892,15 @@ maillog_cache_record(struct maillog_cache *c, struct record *r)
 			continue;
 		t = text_of(c, a->diagnostic, strlen(a->diagnostic));
 		a->diagnostic = arena_put(c, t->unfolded, t->ulen);
-		if (t->reply != 0)
-			reply_str(a->reply, t->reply);
-		memcpy(a->status, t->status, sizeof a->status);
+		if (t->tf.reply != 0)
+			reply_str(a->reply, t->tf.reply);
+		memcpy(a->status, t->tf.status, sizeof a->status);
 	}
 	if (r->diagnostic == NULL) {
 		memset(&r->findings, 0, sizeof r->findings);
 		codes(r, &f);
-		lookup(c, "", 0, "", 0, &f, &r->diagnosis);
+		lookup(c, "", 0, shape_of(c, "", 0, &made), "", 0, &f,
+		    &r->diagnosis);
 		limit_note(c, r);
 		return;
 	}
@@ -686,7 +908,7 @@ maillog_cache_record(struct maillog_cache *c, struct record *r)
 	r->diagnostic = arena_put(c, t->unfolded, t->ulen);
 	text_findings(t, &r->findings);
 	codes(r, &f);
-	lookup(c, t->unfolded, t->ulen, t->masked, t->mlen, &f,
+	lookup(c, t->unfolded, t->ulen, t->shape, t->masked, t->mlen, &f,
 	    &r->diagnosis);
 	limit_note(c, r);
 }
