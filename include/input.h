@@ -12,6 +12,7 @@
 
 #include "diag.h"
 #include "kb.h"
+#include "maillog.h"
 #include "record.h"
 
 enum input_kind {
@@ -32,16 +33,16 @@ int	input_load(const char *path, struct recset *rs, const struct kb *kb,
 	    struct diag *d);
 
 /*
- * Like input_load(), but lends each record to fn as soon as it is read
- * instead of keeping them all: a mail log of any size is read in bounded
- * memory.  The record is valid only during the call; fn copies what it
- * keeps (maillog_record_own() copies a record's strings).  Records of
- * other inputs come once their file is read.  Returns 0, or -1 if the
- * path could not be read at all.
+ * Like input_load(), but lends each record to sink->record() as soon as
+ * it is read instead of keeping them all: a mail log of any size is read
+ * in bounded memory.  The record is valid only during the call; the sink
+ * copies what it keeps (maillog_record_own() copies a record's strings).
+ * A lean sink gets the records of a mail log without their sender and
+ * message-id.  Records of other inputs come once their file is read.
+ * Returns 0, or -1 if the path could not be read at all.
  */
 int	input_each(const char *path, const struct kb *kb,
-	    void (*fn)(struct record *r, void *arg), void *arg,
-	    struct diag *d);
+	    const struct maillog_sink *sink, struct diag *d);
 
 /*
  * Like input_load() for bytes already in memory (a pasted bounce): sniffs

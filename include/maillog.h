@@ -101,6 +101,8 @@ struct maillog_line {
 	struct maillog_span	 daemon;	/* its last part, "smtp" */
 	int			 quiet;		/* a daemon that never logs
 						   about deliveries */
+	int			 lean;		/* from the hint: senders and
+						   message-ids are not wanted */
 	struct maillog_span	 msg;		/* the text after the tag */
 	/* the fields below are cleared (maillog_line_fields()) only for a
 	 * line that has an event: most lines have none, and are skipped
@@ -129,6 +131,9 @@ struct maillog_line {
  */
 #define MAILLOG_DAEMONS	32
 struct maillog_hint {
+	/* set by the caller: a line that only gives a sender or a
+	 * message-id is MAILLOG_EV_NONE (for a sink that reads neither) */
+	int		 lean;
 	size_t		 hostlen;	/* of tpl */
 	size_t		 tpllen;	/* "host postfix/": up to the daemon */
 	enum maillog_mta mta;		/* of the program in tpl */
@@ -252,6 +257,9 @@ int	maillog_sniff(const char *buf, size_t len);
 struct maillog_sink {
 	void	(*record)(struct record *r, void *arg);
 	void	 *arg;
+	/* the sink reads neither r->sender nor r->message_id (a summary
+	 * counts): the lines that give only those are skipped, faster */
+	int	  lean;
 };
 
 /*

@@ -88,7 +88,7 @@ void
 input_load_buffer(const char *name, const char *buf, size_t len,
     struct recset *rs, const struct kb *kb, struct diag *d)
 {
-	struct maillog_sink	 sink = { maillog_record_to_recset, rs };
+	struct maillog_sink	 sink = { maillog_record_to_recset, rs, 0 };
 	struct source_stream	*s;
 
 	switch (input_sniff(buf, len)) {
@@ -223,16 +223,15 @@ load(const char *path, const struct maillog_sink *sink, const struct kb *kb,
 
 int
 input_each(const char *path, const struct kb *kb,
-    void (*fn)(struct record *, void *), void *arg, struct diag *d)
+    const struct maillog_sink *sink, struct diag *d)
 {
-	struct maillog_sink	 sink = { fn, arg };
 	struct each		 e;
 	int			 rc;
 
 	memset(&e, 0, sizeof e);
 	recset_init(&e.rs);
 	pthread_cleanup_push(each_release, &e);
-	rc = load(path, &sink, kb, d, &e);
+	rc = load(path, sink, kb, d, &e);
 	pthread_cleanup_pop(1);
 	return rc;
 }
@@ -241,7 +240,7 @@ int
 input_load(const char *path, struct recset *rs, const struct kb *kb,
     struct diag *d)
 {
-	struct maillog_sink	 sink = { maillog_record_to_recset, rs };
+	struct maillog_sink	 sink = { maillog_record_to_recset, rs, 0 };
 	struct each		 e;
 	int			 rc;
 

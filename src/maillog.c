@@ -646,6 +646,7 @@ read_loop(struct run *ru, const char *name, struct diag *d)
 	c.name = name;
 	c.d = d;
 	c.cut = ru->cut;
+	c.hint.lean = ru->sink->lean;
 	while (!at_end) {
 		r = next_rbuf(ru);
 		diag_move(d, &r->msgs);
@@ -691,6 +692,7 @@ maillog_read(struct source_stream *s, const char *name, const struct kb *kb,
 	ru.ahead = source_regular(s);
 	ru.cut = xmalloc(MAILLOG_LINE_MAX);
 	ru.block = read_block();
+	ru.hint.lean = sink->lean;
 	for (i = 0; i < RBUFS; i++) {
 		ru.rbufs[i].mem = xmalloc(ru.block);
 		diag_init(&ru.rbufs[i].msgs);

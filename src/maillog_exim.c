@@ -162,9 +162,10 @@ with_id(struct maillog_line *l, const char *p, const char *end)
 	const char	*r;
 
 	if (end - p >= 3 && p[2] == ' ') {
-		if (p[0] == '<' && p[1] == '=')
-			arrival(l, p + 3, end);
-		else if ((p[0] == '=' || p[0] == '-' || p[0] == '*') &&
+		if (p[0] == '<' && p[1] == '=') {
+			if (!l->lean)
+				arrival(l, p + 3, end);
+		} else if ((p[0] == '=' || p[0] == '-' || p[0] == '*') &&
 		    p[1] == '>')
 			l->status = MAILLOG_SENT;
 		else if (p[0] == '*' && p[1] == '*')

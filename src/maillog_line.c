@@ -491,6 +491,7 @@ maillog_parse_next(const char *p, size_t n, struct maillog_line *l,
 	l->host.p = NULL;
 	l->host.n = 0;
 	l->quiet = 0;
+	l->lean = h->lean;
 	if (n > 0 && p[n - 1] == '\r')
 		n--;
 	if (h->fastlen > 0 && parse_fast(p, n, l, h))

@@ -231,22 +231,29 @@ delivery(struct maillog_line *l, const char *p, const char *end)
 		l->delays.p = NULL;
 }
 
-/* "from=<s>, size=…" (qmgr) or "from=<s>, status=expired, …". */
+/* "from=<s>, size=…" (qmgr) or "from=<s>, status=expired, …" of queue
+ * id qid[0..qn). */
 static void
-sender(struct maillog_line *l, const char *p, const char *end)
+sender(struct maillog_line *l, const char *qid, size_t qn, const char *p,
+    const char *end)
 {
 	const char	*e;
+	int		 expired;
 
 	if ((e = memchr(p + 6, '>', (size_t)(end - p - 6))) == NULL)
 		return;
+	expired = starts(e + 1, end, ", status=expired", 16);
+	if (!expired && (l->lean || !starts(e + 1, end, ", size=", 7)))
+		return;
+	maillog_line_fields(l, qid, qn);
 	l->sender.p = p + 6;
 	l->sender.n = (size_t)(e - p - 6);
-	if (starts(e + 1, end, ", status=expired", 16)) {
+	if (expired) {
 		l->event = MAILLOG_EV_EXPIRED;
 		l->status = MAILLOG_EXPIRED;
 		l->text.p = p;
 		l->text.n = (size_t)(end - p);
-	} else if (starts(e + 1, end, ", size=", 7))
+	} else
 		l->event = MAILLOG_EV_SENDER;
 }
 
@@ -301,13 +308,13 @@ with_qid(struct maillog_line *l, const char *qid, size_t qn, const char *p,
 		delivery(l, p, end);
 		break;
 	case 'f':
-		if (!starts(p, end, "from=<", 6))
-			return;
-		maillog_line_fields(l, qid, qn);
-		sender(l, p, end);
+		if (starts(p, end, "from=<", 6))
+			sender(l, qid, qn, p, end);
 		break;
 	case 'm':
 		if (starts(p, end, "message-id=", 11)) {
+			if (l->lean)
+				return;
 			maillog_line_fields(l, qid, qn);
 			l->message_id.p = p + 11;
 			l->message_id.n = (size_t)(end - p - 11);

@@ -107,6 +107,8 @@ with_qid(struct maillog_line *l, const char *p, const char *end)
 	if (starts(p, end, "to=", 3))
 		delivery(l, p, end);
 	else if (starts(p, end, "from=", 5)) {
+		if (l->lean)
+			return;
 		l->sender = maillog_field(p, (size_t)(end - p), "from=");
 		l->sender = maillog_unangle(l->sender);
 		l->message_id = maillog_unangle(maillog_field(p,

@@ -446,14 +446,18 @@ run_stream(const struct opts *o, const struct kb *kb, int argc, char **argv,
     struct diag *d)
 {
 	struct stream		 st = { o, NULL, 0, 0 };
+	struct maillog_sink	 sink = { stream_record, &st, 0 };
 	struct recset		 rs;
 	struct group_tree	 t;
 	int			 i, failed = 0;
 
+	/* the groups and the few records the summary and the report keep
+	 * are shown without sender or message-id: those need not be read */
 	if (!o->json || pick_view(o) == VIEW_SUMMARY)
 		st.sum = summary_new();
+	sink.lean = st.sum != NULL;
 	for (i = 0; i < argc; i++) {
-		if (input_each(argv[i], kb, stream_record, &st, d) == -1)
+		if (input_each(argv[i], kb, &sink, d) == -1)
 			failed = 1;
 		diag_flush(d);
 	}

@@ -99,14 +99,16 @@ take_one(struct record *r, void *arg)
 static int
 read_path(struct tui_load *l, const char *path, struct diag *d)
 {
-	struct stat	st;
+	/* the screen shows senders and message-ids: not lean */
+	struct maillog_sink	sink = { take_one, l, 0 };
+	struct stat		st;
 
 	pthread_mutex_lock(&l->lock);
 	l->offset = 0;
 	l->size = strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
 	    S_ISREG(st.st_mode) ? st.st_size : 0;
 	pthread_mutex_unlock(&l->lock);
-	return input_each(path, l->kb, take_one, l, d);
+	return input_each(path, l->kb, &sink, d);
 }
 
 /* Runs when the reader ends, normally or cancelled. */

@@ -27,6 +27,7 @@
 #include "record.h"
 #include "source.h"
 #include "tap.h"
+#include "view_json.h"
 
 #define NROWS(a)	((int)(sizeof (a) / sizeof (a)[0]))
 
@@ -499,7 +500,7 @@ collect(struct record *r, void *arg)
 static void
 join(const char *const *lines, int seekable, struct got *g)
 {
-	struct maillog_sink	 sink = { collect, g };
+	struct maillog_sink	 sink = { collect, g, 0 };
 	struct maillog_journey	*j;
 	struct maillog_line	 l;
 	unsigned long		 n;
@@ -731,6 +732,7 @@ START_TEST(test_journey_repeats)
 	memset(&c, 0, sizeof c);
 	sink.record = count_record;
 	sink.arg = &c;
+	sink.lean = 0;
 	j = maillog_journey_new("rep.log", 1, &sink);
 	for (n = 1; n <= 2000; n++) {
 		maillog_parse_line(n % 2 ? bounced : deferred, n % 2 ?
@@ -780,28 +782,34 @@ uncached(const struct record *r, struct diagnosis *out)
 
 static const char *const data_logs[] = {
 	"logs/postfix-small.log", "logs/postfix.log.gz", "logs/exim.log.gz",
-	"logs/sendmail.log.gz", "logs/mixed.log.gz",
+	"logs/sendmail.log.gz", "logs/mixed.log.gz", "journeys.log",
 };
+
+/* The records of a test log, read lean or not, with no message. */
+static void
+read_log(const char *log, int lean, struct recset *rs)
+{
+	struct maillog_sink	 sink = { maillog_record_to_recset, rs, lean };
+	struct diag		 d;
+
+	diag_init(&d);
+	recset_init(rs);
+	ck_assert_int_eq(maillog_read_path(tap_data(log), kb, &sink, &d), 0);
+	ck_assert_uint_eq(d.n, 0);
+	diag_release(&d);
+}
 
 /* Every record of the test logs: diagnosed as the knowledge base itself
  * diagnoses its text, codes found in it as findings_scan() finds them. */
 START_TEST(test_read_exact)
 {
-	struct maillog_sink	 sink;
 	struct recset		 a;
-	struct diag		 d;
 	struct diagnosis	 want;
 	struct findings		 f;
 	const struct record	*r;
 	size_t			 i, k;
 
-	diag_init(&d);
-	sink.record = maillog_record_to_recset;
-	recset_init(&a);
-	sink.arg = &a;
-	ck_assert_int_eq(maillog_read_path(tap_data(data_logs[_i]), kb, &sink,
-	    &d), 0);
-	ck_assert_uint_eq(d.n, 0);
+	read_log(data_logs[_i], 0, &a);
 	ck_assert_uint_gt(a.n, 10);
 	for (i = 0; i < a.n; i++) {
 		r = &a.v[i];
@@ -828,7 +836,56 @@ START_TEST(test_read_exact)
 		}
 	}
 	recset_release(&a);
-	diag_release(&d);
+}
+END_TEST
+
+/* r as JSON, without its sender and message-id. */
+static char *
+json_but_sender(struct record *r)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*fp = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(fp);
+	free(r->sender);
+	free(r->message_id);
+	r->sender = r->message_id = NULL;
+	view_json_record(fp, r);
+	fclose(fp);
+	return buf;
+}
+
+/*
+ * A lean sink (a summary's) gets the same records, but for their
+ * senders, message-ids and the lines that gave them: the lines that
+ * give only those are skipped, and nothing else may change.
+ */
+START_TEST(test_read_lean)
+{
+	struct recset		 full, lean;
+	char			*a, *b;
+	size_t			 i, senders = 0, fewer = 0;
+
+	read_log(data_logs[_i], 0, &full);
+	read_log(data_logs[_i], 1, &lean);
+	ck_assert_uint_gt(full.n, 5);
+	ck_assert_uint_eq(lean.n, full.n);
+	for (i = 0; i < full.n; i++) {
+		senders += full.v[i].sender != NULL &&
+		    lean.v[i].sender == NULL;
+		fewer += lean.v[i].nlines < full.v[i].nlines;
+		a = json_but_sender(&full.v[i]);
+		b = json_but_sender(&lean.v[i]);
+		ck_assert_str_eq(b, a);
+		free(a);
+		free(b);
+	}
+	/* it was lean: some sender lines were not read */
+	ck_assert_uint_gt(senders, 0);
+	ck_assert_uint_gt(fewer, 0);
+	recset_release(&full);
+	recset_release(&lean);
 }
 END_TEST
 
@@ -852,7 +909,7 @@ static const struct {
 
 START_TEST(test_read_lines)
 {
-	struct maillog_sink	 sink = { maillog_record_to_recset, NULL };
+	struct maillog_sink	 sink = { maillog_record_to_recset, NULL, 0 };
 	struct recset		 a;
 	struct source_stream	*s;
 	struct diag		 d;
@@ -908,7 +965,7 @@ END_TEST
 /* A gzip cut short: the records before the cut, and where it ended. */
 START_TEST(test_read_truncated)
 {
-	struct maillog_sink	 sink = { maillog_record_to_recset, NULL };
+	struct maillog_sink	 sink = { maillog_record_to_recset, NULL, 0 };
 	struct recset		 a;
 	struct diag		 d;
 	char			 path[] = "/tmp/check_maillog.XXXXXX";
@@ -953,7 +1010,7 @@ START_TEST(test_read_long_line)
 	    "2A2B3C4D5E: to=<b@example.org>, relay=none, delay=1, "
 	    "delays=0/0/1/0, dsn=4.4.1, status=deferred (connect to "
 	    "mx[192.0.2.1]:25: Connection refused)\n";
-	struct maillog_sink	 sink = { maillog_record_to_recset, NULL };
+	struct maillog_sink	 sink = { maillog_record_to_recset, NULL, 0 };
 	struct recset		 a;
 	struct source_stream	*s;
 	struct diag		 d;
@@ -1171,6 +1228,7 @@ maillog_suite(void)
 	tcase_add_checked_fixture(tc, kb_setup, kb_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_read_exact, 0, NROWS(data_logs));
+	tcase_add_loop_test(tc, test_read_lean, 0, NROWS(data_logs));
 	tcase_add_loop_test(tc, test_read_lines, 0, NROWS(lines_rows));
 	tcase_add_test(tc, test_read_truncated);
 	tcase_add_test(tc, test_read_long_line);

@@ -115,6 +115,9 @@ compare(const char *const *paths, size_t n)
 	struct recset		 all, kept;
 	struct group_tree	 ta, tb;
 	struct summary		*s = summary_new();
+	/* lean, as main.c reads for a summary: the lines that give only a
+	 * sender or a message-id are skipped, which must change nothing */
+	struct maillog_sink	 sink = { fold, s, 1 };
 	struct diag		 d;
 	size_t			 i, nkept;
 	char			*va, *vb;
@@ -124,7 +127,7 @@ compare(const char *const *paths, size_t n)
 	recset_init(&kept);
 	for (i = 0; i < n; i++) {
 		ck_assert_int_eq(input_load(paths[i], &all, kb, &d), 0);
-		ck_assert_int_eq(input_each(paths[i], kb, fold, s, &d), 0);
+		ck_assert_int_eq(input_each(paths[i], kb, &sink, &d), 0);
 	}
 	group_build(&ta, &all);
 	summary_finish(s, &kept, &tb);
@@ -149,7 +152,7 @@ compare(const char *const *paths, size_t n)
 
 static const char *const inputs[] = {
 	"logs/postfix-small.log", "logs/postfix.log.gz", "logs/exim.log.gz",
-	"logs/sendmail.log.gz", "logs/mixed.log.gz",
+	"logs/sendmail.log.gz", "logs/mixed.log.gz", "journeys.log",
 };
 
 START_TEST(test_logs)
