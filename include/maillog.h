@@ -257,8 +257,10 @@ int	maillog_sniff(const char *buf, size_t len);
 struct maillog_sink {
 	void	(*record)(struct record *r, void *arg);
 	void	 *arg;
-	/* the sink reads neither r->sender nor r->message_id (a summary
-	 * counts): the lines that give only those are skipped, faster */
+	/* the sink reads neither r->sender nor r->message_id nor the texts
+	 * and codes of r->attempts (a summary counts): the lines that give
+	 * only a sender or a message-id are skipped, and the attempts'
+	 * texts are left as the log wrote them - faster */
 	int	  lean;
 };
 
@@ -354,6 +356,9 @@ void	maillog_cache_diagnose(struct maillog_cache *c, struct record *r);
  * records are).
  */
 void	maillog_cache_record(struct maillog_cache *c, struct record *r);
+/* For a lean sink: maillog_cache_record() leaves the attempts' texts as
+ * the log wrote them and their codes unset (r itself is done in full). */
+void	maillog_cache_lean(struct maillog_cache *c);
 /*
  * The key a text is cached under: the text with volatile tokens (mail
  * addresses, IP addresses, long random ids and counters) masked.

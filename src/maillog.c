@@ -687,6 +687,8 @@ maillog_read(struct source_stream *s, const char *name, const struct kb *kb,
 	ru.sink = sink;
 	ru.stream = s;
 	ru.cache = maillog_cache_new(kb);
+	if (sink->lean)
+		maillog_cache_lean(ru.cache);
 	ru.cur = batch_new();
 	ru.sdiag = source_set_diag(s, d);
 	ru.ahead = source_regular(s);

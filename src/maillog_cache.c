@@ -380,6 +380,7 @@ struct maillog_cache {
 	char			*note;		/* and its limit note */
 	struct repls		 repls;		/* of the text being masked */
 	int			 off;	/* BOUNCEDOC_DIAG_CACHE=off */
+	int			 lean;	/* maillog_cache_lean() */
 	struct maillog_cache_stats st;
 };
 
@@ -651,6 +652,12 @@ maillog_cache_new(const struct kb *kb)
 }
 
 void
+maillog_cache_lean(struct maillog_cache *c)
+{
+	c->lean = 1;
+}
+
+void
 maillog_cache_free(struct maillog_cache *c)
 {
 	size_t	i;
@@ -874,7 +881,8 @@ maillog_cache_record(struct maillog_cache *c, struct record *r)
 	size_t			 i, need = 1;
 	int			 made;
 
-	/* unfolding never lengthens a text: the raw sizes are enough */
+	/* unfolding never lengthens a text: the raw sizes are enough (a
+	 * lean cache leaves the attempts' texts as they are) */
 	for (i = 0; i < r->nattempts; i++)
 		if (r->attempts[i].diagnostic != NULL)
 			need += strlen(r->attempts[i].diagnostic) + 1;
@@ -888,7 +896,7 @@ maillog_cache_record(struct maillog_cache *c, struct record *r)
 	c->aused = 0;
 	for (i = 0; i < r->nattempts; i++) {
 		a = &r->attempts[i];
-		if (a->diagnostic == NULL)
+		if (a->diagnostic == NULL || c->lean)
 			continue;
 		t = text_of(c, a->diagnostic, strlen(a->diagnostic));
 		a->diagnostic = arena_put(c, t->unfolded, t->ulen);

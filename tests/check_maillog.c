@@ -839,18 +839,23 @@ START_TEST(test_read_exact)
 }
 END_TEST
 
-/* r as JSON, without its sender and message-id. */
+/* r as JSON, without its sender, message-id and attempts' texts. */
 static char *
 json_but_sender(struct record *r)
 {
 	char	*buf = NULL;
-	size_t	 len = 0;
+	size_t	 len = 0, i;
 	FILE	*fp = open_memstream(&buf, &len);
 
 	ck_assert_ptr_nonnull(fp);
 	free(r->sender);
 	free(r->message_id);
 	r->sender = r->message_id = NULL;
+	for (i = 0; i < r->nattempts; i++) {
+		free(r->attempts[i].diagnostic);
+		r->attempts[i].diagnostic = NULL;
+		r->attempts[i].reply[0] = r->attempts[i].status[0] = '\0';
+	}
 	view_json_record(fp, r);
 	fclose(fp);
 	return buf;
@@ -858,14 +863,14 @@ json_but_sender(struct record *r)
 
 /*
  * A lean sink (a summary's) gets the same records, but for their
- * senders, message-ids and the lines that gave them: the lines that
- * give only those are skipped, and nothing else may change.
+ * senders, message-ids and the lines that gave them, and their attempts'
+ * texts and codes: nothing else may change.
  */
 START_TEST(test_read_lean)
 {
 	struct recset		 full, lean;
 	char			*a, *b;
-	size_t			 i, senders = 0, fewer = 0;
+	size_t			 i, k, senders = 0, fewer = 0, raw = 0;
 
 	read_log(data_logs[_i], 0, &full);
 	read_log(data_logs[_i], 1, &lean);
@@ -875,6 +880,9 @@ START_TEST(test_read_lean)
 		senders += full.v[i].sender != NULL &&
 		    lean.v[i].sender == NULL;
 		fewer += lean.v[i].nlines < full.v[i].nlines;
+		for (k = 0; k < full.v[i].nattempts; k++)
+			raw += full.v[i].attempts[k].status[0] != '\0' &&
+			    lean.v[i].attempts[k].status[0] == '\0';
 		a = json_but_sender(&full.v[i]);
 		b = json_but_sender(&lean.v[i]);
 		ck_assert_str_eq(b, a);
@@ -884,6 +892,7 @@ START_TEST(test_read_lean)
 	/* it was lean: some sender lines were not read */
 	ck_assert_uint_gt(senders, 0);
 	ck_assert_uint_gt(fewer, 0);
+	ck_assert_uint_gt(raw, 0);
 	recset_release(&full);
 	recset_release(&lean);
 }
