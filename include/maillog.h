@@ -312,6 +312,15 @@ void	maillog_journey_finish(struct maillog_journey *j);
 void	maillog_journey_free(struct maillog_journey *j);
 
 /*
+ * A record is mostly room for the codes of its text (r->findings.spans,
+ * of which only the first nspans are ever read, findings.h), and the
+ * joiner hands out a record for every failure: these clear and copy all
+ * of a record but that room.
+ */
+void	maillog_record_clear(struct record *r);
+void	maillog_record_copy(struct record *dst, const struct record *src);
+
+/*
  * Copies the strings and arrays a record borrows (all but source) into
  * one new allocation and points the record's fields into it.  Returns
  * the allocation; the record is valid while it lives.

@@ -291,7 +291,7 @@ take_record(struct record *r, void *arg)
 		flush_batch(ru);
 		b = ru->cur;
 	}
-	b->v[b->n] = *r;
+	maillog_record_copy(&b->v[b->n], r);
 	if (size > BATCH_ARENA)
 		b->pack[b->n] = maillog_record_pack(&b->v[b->n]);
 	else {

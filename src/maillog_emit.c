@@ -149,7 +149,7 @@ maillog_emit_journey(struct maillog_journey *j, struct mq *m,
 	struct attempt	*a, *last = NULL;
 	size_t		 i;
 
-	memset(&r, 0, sizeof r);
+	maillog_record_clear(&r);
 	if (jr->n > j->attcap) {
 		j->attcap = jr->n;
 		j->att = xreallocarray(j->att, jr->n, sizeof *j->att);
@@ -228,7 +228,7 @@ maillog_emit_reject(struct maillog_journey *j, const struct maillog_line *l,
 		free(j->scratch);
 		j->scratch = xmalloc(j->scratchcap);
 	}
-	memset(&r, 0, sizeof r);
+	maillog_record_clear(&r);
 	r.source = j->name;
 	r.line = line.line = lineno;
 	r.offset = line.offset = off;

@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,32 @@
 	&(r)->remote_host, &(r)->diagnostic, &(r)->action, &(r)->time, \
 	&(r)->queue_id, &(r)->subject, &(r)->message_id, &(r)->relay, \
 	&(r)->delays, &(r)->context, &(r)->note
+
+/* Where the spans of a record's findings are, in the record. */
+#define SPANS_AT	(offsetof(struct record, findings) + \
+			    offsetof(struct findings, spans))
+#define SPANS_END	(SPANS_AT + sizeof ((struct findings *)0)->spans)
+
+void
+maillog_record_clear(struct record *r)
+{
+	memset(r, 0, SPANS_AT);
+	memset((char *)r + SPANS_END, 0, sizeof *r - SPANS_END);
+}
+
+void
+maillog_record_copy(struct record *dst, const struct record *src)
+{
+	size_t	n = src->findings.nspans;
+
+	memcpy(dst, src, SPANS_AT);
+	memcpy((char *)dst + SPANS_END, (const char *)src + SPANS_END,
+	    sizeof *dst - SPANS_END);
+	if (n > FINDINGS_MAX_SPANS)
+		n = FINDINGS_MAX_SPANS;
+	memcpy(dst->findings.spans, src->findings.spans,
+	    n * sizeof src->findings.spans[0]);
+}
 
 static size_t
 str_size(char **fields[], size_t n)
