@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,8 +90,20 @@ recset_intern(struct recset *rs, const char *name)
 void
 record_codes(struct record *r, struct findings *f)
 {
-	*f = r->findings;
-	if (r->reply[0] == '\0' && f->reply != 0)
+	size_t	n = r->findings.nspans;
+
+	/* the spans past nspans are never read: most of the struct */
+	memcpy(f, &r->findings, offsetof(struct findings, spans));
+	f->nspans = n;
+	if (n > FINDINGS_MAX_SPANS)
+		n = FINDINGS_MAX_SPANS;
+	memcpy(f->spans, r->findings.spans, n * sizeof f->spans[0]);
+	if (r->reply[0] == '\0' && f->reply >= 100 && f->reply <= 999) {
+		r->reply[0] = (char)('0' + f->reply / 100);
+		r->reply[1] = (char)('0' + f->reply / 10 % 10);
+		r->reply[2] = (char)('0' + f->reply % 10);
+		r->reply[3] = '\0';
+	} else if (r->reply[0] == '\0' && f->reply != 0)
 		snprintf(r->reply, sizeof r->reply, "%d", f->reply);
 	if (r->status[0] == '\0' && f->status[0] != '\0')
 		memcpy(r->status, f->status, sizeof r->status);
