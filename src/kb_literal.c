@@ -12,6 +12,11 @@
  * of literals; a quantifier that allows zero (?, *, {0,…}) takes back the
  * character before it.  Anything unusual (\Q, \x, back references, a
  * mode change in the middle) gives up: no literal, the pattern always runs.
+ *
+ * A group of alternatives, "(?:UNAVAILABLE|INUSE)" or "(CON-T[1-4]|MSG-T1)",
+ * that a match cannot skip gives a set instead: a literal of each of its
+ * branches, read by the same rules, one of which every match contains.
+ * It is taken when the alternative has no run as long as its shortest.
  */
 #include "config.h"
 
@@ -25,6 +30,11 @@ struct run {
 	size_t	n;
 	char	best[256];
 	size_t	bestn;
+	/* the best group of alternatives: a literal of each */
+	char	set[KB_LITERAL_MAX][KB_LITERAL_LEN];
+	size_t	setlen[KB_LITERAL_MAX];
+	size_t	setn;		/* 0: none */
+	size_t	setmin;		/* its shortest */
 };
 
 static void
@@ -132,18 +142,71 @@ is_class_escape(char c)
 	return strchr("sSdDwWbBhHvVRAzZGKX", c) != NULL;
 }
 
-/* Reads one top-level alternative from *pp; stores its best literal.
+#define SET_DEPTH	4	/* groups deeper are skipped as a whole */
+
+static int	alternative(const char **, int, struct run *, int);
+
+/*
+ * The group of alternatives at p[0] == '(' ("(?:a|b)" or "(a|b)"): a
+ * literal of each branch into r's set if that is better than the one it
+ * has; depth is the group's (1 at the top level).  Returns the position
+ * after the group, or NULL to give up.
+ */
+static const char *
+group_set(const char *p, int xmode, struct run *r, int depth)
+{
+	struct run	 b;
+	const char	*q;
+	size_t		 n = 0, min = 0, k;
+	char		 s[KB_LITERAL_MAX][KB_LITERAL_LEN];
+	size_t		 len[KB_LITERAL_MAX];
+	int		 ok = 1, zero;
+
+	q = p + (p[1] == '?' ? 3 : 1);
+	for (;;) {
+		if (alternative(&q, xmode, &b, depth) == -1)
+			return NULL;
+		if (b.bestn < 3 || n == KB_LITERAL_MAX)
+			ok = 0;
+		else {
+			k = b.bestn < KB_LITERAL_LEN ? b.bestn : KB_LITERAL_LEN;
+			memcpy(s[n], b.best, k);
+			len[n] = k;
+			min = n == 0 || k < min ? k : min;
+			n++;
+		}
+		if (*q != '|')
+			break;
+		q++;
+	}
+	if (*q != ')')
+		return NULL;
+	q++;
+	/* a quantifier that allows zero lets a match skip the group */
+	if (quantifier(q, &zero) > 0 && zero)
+		ok = 0;
+	if (ok && n > 0 && (r->setn == 0 || min > r->setmin)) {
+		memcpy(r->set, s, sizeof s);
+		memcpy(r->setlen, len, sizeof len);
+		r->setn = n;
+		r->setmin = min;
+	}
+	return q;
+}
+
+/* Reads one alternative from *pp (a top-level one, or a branch of a group
+ * nested deep: it ends at ')' too); stores its best literal and set.
  * Returns -1 to give up. */
 static int
-alternative(const char **pp, int xmode, struct run *r)
+alternative(const char **pp, int xmode, struct run *r, int nested)
 {
 	const char	*p = *pp, *q;
 	size_t		 k;
 	int		 zero;
 	char		 c;
 
-	r->n = r->bestn = 0;
-	while (*p != '\0' && *p != '|') {
+	r->n = r->bestn = r->setn = r->setmin = 0;
+	while (*p != '\0' && *p != '|' && !(nested && *p == ')')) {
 		if (xmode && isspace((unsigned char)*p)) {
 			p++;
 			continue;
@@ -156,8 +219,13 @@ alternative(const char **pp, int xmode, struct run *r)
 			    memchr(p + 2, 'x', strspn(p + 2, "imnsxJU-")) != NULL)
 				return -1;
 			run_end(r);
-			q = *p == '(' ? skip_group(p) : skip_class(p);
-			if (q == NULL)
+			if (*p == '(' && nested < SET_DEPTH &&
+			    (p[1] != '?' || p[2] == ':')) {
+				if ((q = group_set(p, xmode, r, nested + 1)) ==
+				    NULL)
+					return -1;
+			} else if ((q = *p == '(' ? skip_group(p) :
+			    skip_class(p)) == NULL)
 				return -1;
 			p = q;
 			p += quantifier(p, &zero);
@@ -217,7 +285,7 @@ kb_literal_extract(const char *pattern, struct kb_literal *lit)
 	const char	*p = pattern;
 	struct run	 r;
 	int		 xmode = 0;
-	size_t		 len;
+	size_t		 len, i;
 
 	memset(lit, 0, sizeof *lit);
 	/* leading option settings: (?x) (?i) (?xi) … */
@@ -229,14 +297,29 @@ kb_literal_extract(const char *pattern, struct kb_literal *lit)
 		p += 3 + strspn(p + 2, "imnsxJU");
 	}
 	for (;;) {
-		if (alternative(&p, xmode, &r) == -1 || r.bestn < 3 ||
-		    lit->n == KB_LITERAL_MAX) {
+		if (alternative(&p, xmode, &r, 0) == -1) {
 			memset(lit, 0, sizeof *lit);
 			return 0;
 		}
-		len = r.bestn < KB_LITERAL_LEN ? r.bestn : KB_LITERAL_LEN;
-		memcpy(lit->s[lit->n], r.best, len);
-		lit->len[lit->n++] = len;
+		if (r.setn > 0 && (r.bestn < 3 || r.setmin > r.bestn)) {
+			/* a group's set: one of its literals is there */
+			if (lit->n + r.setn > KB_LITERAL_MAX) {
+				memset(lit, 0, sizeof *lit);
+				return 0;
+			}
+			for (i = 0; i < r.setn; i++) {
+				memcpy(lit->s[lit->n], r.set[i], r.setlen[i]);
+				lit->len[lit->n++] = r.setlen[i];
+			}
+		} else if (r.bestn < 3 || lit->n == KB_LITERAL_MAX) {
+			memset(lit, 0, sizeof *lit);
+			return 0;
+		} else {
+			len = r.bestn < KB_LITERAL_LEN ? r.bestn :
+			    KB_LITERAL_LEN;
+			memcpy(lit->s[lit->n], r.best, len);
+			lit->len[lit->n++] = len;
+		}
 		if (*p != '|')
 			break;
 		p++;

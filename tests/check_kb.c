@@ -424,7 +424,45 @@ static const struct {
 	{ "\\Qa.b\\E", "" },
 	{ "[]x]yyy", "yyy" },
 	{ "[[:alpha:]]zzz", "zzz" },
+	/* groups of alternatives: a literal of each branch */
+	{ "\\[(?:AUTHENTICATIONFAILED|EXPIRED)\\].*",
+	  "authenticationfailed|expired" },
+	{ "(?<=after )(?:initial|EHLO)", "initial|ehlo" },
+	{ "\\b(?:CON-T[1-4]|MSG-T1)\\b", "con-t|msg-t1" },
+	{ "\\bIB(501|502)\\b", "501|502" },
+	{ "(?:abcd|efgh)+xy", "abcd|efgh" },
+	{ "(?x) (?: foo \\s+ barr | bazz )", "barr|bazz" },
+	{ "(?:foo|bar)bazzz", "bazzz" },	/* the longer run wins */
+	{ "(?:abcd|efgh)?xy", "" },		/* may be skipped */
+	{ "(?:abcd|efgh){0,2}xy", "" },
+	{ "(?:abc|de)x", "" },			/* a short branch */
+	{ "(?:abcd|)xy", "" },
+	{ "(?:aaa|bbb|ccc|ddd|eee|fff|ggg|hhh|iii)", "" },	/* too many */
+	{ "(?:a(?:bcd|efg)h|ijk)", "" },	/* a branch's own set is not */
+	{ "(?:abcd|efgh)|ijkl", "abcd|efgh|ijkl" },
+	{ "(?:abcd|efgh", "" },			/* unclosed */
+	{ "(?=abcd)(?:xy|zw)", "" },		/* lookahead: not a set */
+	{ "(((abcd|efgh)))xy", "" },	/* a branch's own groups are not */
 };
+
+/* Groups nested a hundred thousand deep are read without recursing as
+ * deep (the patterns of a --kb-dir are anybody's). */
+START_TEST(literal_deep_groups)
+{
+	struct kb_literal	 lit;
+	size_t			 n = 100000, i;
+	char			*p = malloc(2 * n + 16);
+
+	ck_assert_ptr_nonnull(p);
+	for (i = 0; i < n; i++)
+		p[i] = '(';
+	strcpy(p + n, "abcd|efgh");
+	for (i = 0; i < n; i++)
+		strcat(p + n + 9 + i, ")");
+	ck_assert_uint_eq(kb_literal_extract(p, &lit), 0);
+	free(p);
+}
+END_TEST
 
 START_TEST(literal_extraction)
 {
@@ -470,6 +508,7 @@ kb_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("literal");
+	tcase_add_test(tc, literal_deep_groups);
 	tcase_add_loop_test(tc, literal_extraction, 0,
 	    sizeof lit_rows / sizeof lit_rows[0]);
 	suite_add_tcase(s, tc);
