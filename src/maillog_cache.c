@@ -254,15 +254,24 @@ mask_into(char *out, const char *t, size_t len, struct repls *rp)
 				out[o++] = t[i++];
 			continue;
 		}
+		/* the run, copied as it is read: most are words, which stay
+		 * (o <= i: out never runs ahead of t) */
 		o0 = o;
 		digits = hex = 0;
 		for (run = i; run < len &&
 		    ((c = cls[(unsigned char)t[run]]) & (C_DIGIT | C_ALPHA));
 		    run++) {
+			out[o++] = t[run];
 			digits += c & C_DIGIT;
 			hex += (c & C_HEX) != 0;
 		}
 		run -= i;
+		if (digits == 0 && !(i + run < len && t[i + run] == ':' &&
+		    hex == run)) {
+			i += run;	/* a word */
+			continue;
+		}
+		o = o0;
 		if (i + run < len && t[i + run] == '.' && digits == run &&
 		    run <= 3 && (k = ipv4_len(t, len, i)) > 0) {
 			memcpy(out + o, "0.0.0.0", 7);
@@ -277,7 +286,8 @@ mask_into(char *out, const char *t, size_t len, struct repls *rp)
 			if (o - o0 == k && digits == 0)
 				o0 = o;		/* a word: as it is */
 		}
-		if (o0 != o && (o - o0 != k || memcmp(out + o0, t + i, k) != 0))
+		if (rp != NULL && o0 != o && (o - o0 != k ||
+		    memcmp(out + o0, t + i, k) != 0))
 			repl_add(rp, o0, o - o0, i, k);
 		i += k;
 	}
