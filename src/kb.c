@@ -39,6 +39,19 @@
 #define KB_HEAP_LIMIT	4096	/* KiB */
 #define KB_FILE_MAX	((size_t)16 << 20)
 
+/*
+ * The match articles in order, each with the first byte pair of each of
+ * its literals, side by side: kb_match() goes through them all for every
+ * text, and most are ruled out by a pair that is not in it, which this
+ * tells without loading the article.
+ */
+struct kb_pre {
+	const struct kb_article	*a;
+	size_t			 order;		/* its index in kb->v */
+	size_t			 n;		/* its literals (0: none) */
+	unsigned short		 first[KB_LITERAL_MAX];
+};
+
 struct kb {
 	struct kb_article	**v;
 	size_t			  n, cap;
@@ -56,15 +69,25 @@ struct kb {
 	const struct kb_article	 *by_code[600];
 	const struct kb_article	**statuses;
 	size_t			  nstatuses;
+	struct kb_pre		 *pre;		/* the match articles */
+	size_t			  npre;
 	/* the last kb_match(): a pattern that stopped at a limit */
 	const struct kb_article	 *limited;
 };
 
+/* The byte pair key of a[0], a[1] (kb->pairs). */
+static unsigned
+pair_key(char a, char b)
+{
+	return (unsigned)(unsigned char)a << 8 | (unsigned char)b;
+}
+
 static void
 build_index(struct kb *kb)
 {
-	size_t			 i;
+	size_t			 i, k;
 	const struct kb_article	*a;
+	struct kb_pre		*p;
 	int			 code;
 
 	memset(kb->by_code, 0, sizeof kb->by_code);
@@ -72,9 +95,20 @@ build_index(struct kb *kb)
 	kb->statuses = xreallocarray(NULL, kb->n ? kb->n : 1,
 	    sizeof *kb->statuses);
 	kb->nstatuses = 0;
+	free(kb->pre);
+	kb->pre = xreallocarray(NULL, kb->n ? kb->n : 1, sizeof *kb->pre);
+	kb->npre = 0;
 	for (i = 0; i < kb->n; i++) {
 		a = kb->v[i];
-		if (a->kind == KB_KIND_CODE) {
+		if (a->kind == KB_KIND_MATCH && a->re != NULL) {
+			p = &kb->pre[kb->npre++];
+			p->a = a;
+			p->order = i;
+			p->n = a->lit.n;
+			for (k = 0; k < a->lit.n; k++)	/* each is 3+ long */
+				p->first[k] = (unsigned short)pair_key(
+				    a->lit.s[k][0], a->lit.s[k][1]);
+		} else if (a->kind == KB_KIND_CODE) {
 			code = atoi(a->code);
 			if (code >= 200 && code < 600 && kb->by_code[code] == NULL)
 				kb->by_code[code] = a;
@@ -160,6 +194,7 @@ kb_free(struct kb *kb)
 	free(kb->layer);
 	free(kb->lower);
 	free(kb->statuses);
+	free(kb->pre);
 	pcre2_match_data_free(kb->md);
 	pcre2_match_context_free(kb->mctx);
 	free(kb);
@@ -450,17 +485,21 @@ kb_match_limited(const struct kb *kb)
 static void
 set_pair(unsigned char *pairs, char a, char b)
 {
-	unsigned	k = (unsigned)(unsigned char)a << 8 | (unsigned char)b;
+	unsigned	k = pair_key(a, b);
 
 	pairs[k >> 3] |= (unsigned char)(1u << (k & 7));
 }
 
 static int
+has_key(const unsigned char *pairs, unsigned k)
+{
+	return pairs[k >> 3] & (1u << (k & 7));
+}
+
+static int
 has_pair(const unsigned char *pairs, char a, char b)
 {
-	unsigned	k = (unsigned)(unsigned char)a << 8 | (unsigned char)b;
-
-	return pairs[k >> 3] & (1u << (k & 7));
+	return has_key(pairs, pair_key(a, b));
 }
 
 /* Lower-cases text into kb's scratch buffer (ASCII, as PCRE2's default
@@ -513,23 +552,32 @@ kb_match(const struct kb *ckb, const char *text, size_t len, int reply,
 {
 	struct kb	*kb = (struct kb *)ckb;	/* scratch space only */
 	struct cand	 c[16];
-	size_t		 nc = 0, i;
+	size_t		 nc = 0, i, k;
 	int		 rc;
 	char		 rbuf[8];
 	const char	*lower = NULL;
+	const struct kb_pre *p;
 	PCRE2_SIZE	*ov;
 
 	snprintf(rbuf, sizeof rbuf, "%d", reply);
 	kb->limited = NULL;
+	if (kb->dirty)
+		build_index(kb);
 	if (!kb->noprefilter)
 		lower = lower_text(kb, text, len);
-	for (i = 0; i < kb->n; i++) {
-		const struct kb_article *a = kb->v[i];
+	for (p = kb->pre; p < kb->pre + kb->npre; p++) {
+		const struct kb_article *a = p->a;
 
-		if (a->kind != KB_KIND_MATCH || a->re == NULL)
-			continue;
-		if (lower != NULL && !literal_possible(kb, &a->lit, lower, len))
-			continue;
+		if (lower != NULL && p->n > 0) {
+			for (k = 0; k < p->n && !has_key(kb->pairs,
+			    p->first[k]); k++)
+				continue;
+			if (k == p->n)
+				continue;	/* no literal can start */
+			if (!literal_possible(kb, &a->lit, lower, len))
+				continue;
+		}
+		i = p->order;
 		rc = pcre2_match(a->re, (PCRE2_SPTR)text, len, 0, 0, kb->md,
 		    kb->mctx);
 		if (rc == PCRE2_ERROR_MATCHLIMIT ||
