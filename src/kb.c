@@ -40,16 +40,17 @@
 #define KB_FILE_MAX	((size_t)16 << 20)
 
 /*
- * The match articles in order, each with the first byte pair of each of
- * its literals, side by side: kb_match() goes through them all for every
+ * The match articles in order, each with two byte pairs of each of its
+ * literals, side by side: kb_match() goes through them all for every
  * text, and most are ruled out by a pair that is not in it, which this
- * tells without loading the article.
+ * tells without loading the article.  The two are the literal's rarest
+ * in the articles' examples (bounce texts): "ma" and "in" are in most.
  */
 struct kb_pre {
 	const struct kb_article	*a;
 	size_t			 order;		/* its index in kb->v */
 	size_t			 n;		/* its literals (0: none) */
-	unsigned short		 first[KB_LITERAL_MAX];
+	unsigned short		 key[KB_LITERAL_MAX][2];
 };
 
 struct kb {
@@ -82,12 +83,67 @@ pair_key(char a, char b)
 	return (unsigned)(unsigned char)a << 8 | (unsigned char)b;
 }
 
+/* The two rarest byte pairs of literal s[0..n) (n >= 3) by freq[]. */
+static void
+rare_keys(const unsigned *freq, const char *s, size_t n,
+    unsigned short key[2])
+{
+	size_t		j, b0 = 0, b1 = 0;	/* pair s[j - 1], s[j]; 0 none */
+	unsigned	k;
+
+	for (j = 1; j < n; j++) {
+		k = pair_key(s[j - 1], s[j]);
+		if (b0 == 0 || freq[k] < freq[pair_key(s[b0 - 1], s[b0])]) {
+			b1 = b0;
+			b0 = j;
+		} else if (b1 == 0 || freq[k] < freq[pair_key(s[b1 - 1],
+		    s[b1])])
+			b1 = j;
+	}
+	if (b1 == 0)
+		b1 = b0;
+	key[0] = (unsigned short)pair_key(s[b0 - 1], s[b0]);
+	key[1] = (unsigned short)pair_key(s[b1 - 1], s[b1]);
+}
+
+/* The match articles' prefilter table (struct kb_pre). */
+static void
+build_pre(struct kb *kb)
+{
+	unsigned		*freq = xcalloc(65536, sizeof *freq);
+	const struct kb_article	*a;
+	struct kb_pre		*p;
+	const char		*e;
+	size_t			 i, k;
+
+	for (i = 0; i < kb->n; i++)
+		for (k = 0; k < kb->v[i]->example.n; k++)
+			for (e = kb->v[i]->example.v[k]; e[0] != '\0' &&
+			    e[1] != '\0'; e++)
+				freq[pair_key((char)tolower((unsigned char)e[0]),
+				    (char)tolower((unsigned char)e[1]))]++;
+	free(kb->pre);
+	kb->pre = xreallocarray(NULL, kb->n ? kb->n : 1, sizeof *kb->pre);
+	kb->npre = 0;
+	for (i = 0; i < kb->n; i++) {
+		a = kb->v[i];
+		if (a->kind != KB_KIND_MATCH || a->re == NULL)
+			continue;
+		p = &kb->pre[kb->npre++];
+		p->a = a;
+		p->order = i;
+		p->n = a->lit.n;
+		for (k = 0; k < a->lit.n; k++)	/* each is 3+ long */
+			rare_keys(freq, a->lit.s[k], a->lit.len[k], p->key[k]);
+	}
+	free(freq);
+}
+
 static void
 build_index(struct kb *kb)
 {
-	size_t			 i, k;
+	size_t			 i;
 	const struct kb_article	*a;
-	struct kb_pre		*p;
 	int			 code;
 
 	memset(kb->by_code, 0, sizeof kb->by_code);
@@ -95,20 +151,10 @@ build_index(struct kb *kb)
 	kb->statuses = xreallocarray(NULL, kb->n ? kb->n : 1,
 	    sizeof *kb->statuses);
 	kb->nstatuses = 0;
-	free(kb->pre);
-	kb->pre = xreallocarray(NULL, kb->n ? kb->n : 1, sizeof *kb->pre);
-	kb->npre = 0;
+	build_pre(kb);
 	for (i = 0; i < kb->n; i++) {
 		a = kb->v[i];
-		if (a->kind == KB_KIND_MATCH && a->re != NULL) {
-			p = &kb->pre[kb->npre++];
-			p->a = a;
-			p->order = i;
-			p->n = a->lit.n;
-			for (k = 0; k < a->lit.n; k++)	/* each is 3+ long */
-				p->first[k] = (unsigned short)pair_key(
-				    a->lit.s[k][0], a->lit.s[k][1]);
-		} else if (a->kind == KB_KIND_CODE) {
+		if (a->kind == KB_KIND_CODE) {
 			code = atoi(a->code);
 			if (code >= 200 && code < 600 && kb->by_code[code] == NULL)
 				kb->by_code[code] = a;
@@ -569,11 +615,12 @@ kb_match(const struct kb *ckb, const char *text, size_t len, int reply,
 		const struct kb_article *a = p->a;
 
 		if (lower != NULL && p->n > 0) {
-			for (k = 0; k < p->n && !has_key(kb->pairs,
-			    p->first[k]); k++)
+			for (k = 0; k < p->n && !(has_key(kb->pairs,
+			    p->key[k][0]) && has_key(kb->pairs, p->key[k][1]));
+			    k++)
 				continue;
 			if (k == p->n)
-				continue;	/* no literal can start */
+				continue;	/* no literal can be there */
 			if (!literal_possible(kb, &a->lit, lower, len))
 				continue;
 		}
