@@ -380,6 +380,8 @@ struct maillog_cache_stats {
 	size_t	entries;	/* distinct keys */
 	size_t	kb_runs;	/* diagnosis_run() calls */
 	size_t	unstable;	/* keys whose masked text diagnoses apart */
+	size_t	scans;		/* texts whose codes were scanned, not
+				   moved from their shape's */
 };
 void	maillog_cache_stats(const struct maillog_cache *c,
 	    struct maillog_cache_stats *st);

@@ -1172,6 +1172,73 @@ START_TEST(test_cache_unfolds)
 }
 END_TEST
 
+/*
+ * The codes a record gets through the cache are the ones findings_scan()
+ * finds in its text, where they are: texts of one shape whose masked
+ * tokens (an IP address, an address, ids) have other lengths before the
+ * codes, with few codes and with more than a slot keeps.
+ */
+START_TEST(test_cache_codes)
+{
+	static const char *const ips[] = { "192.0.2.1", "198.51.100.254",
+	    "10.0.0.10", "203.0.113.77" };
+	static const char *const ids[] = { "a1b2c3d4e5f6", "Q9W8E7R6T5Y4U3I2",
+	    "z0z0z0z0z0", "7uwvqmg0hzca6rthp91vd0cd" };
+	static const size_t counts[] = { 0, 1, 7, 8, 9, 14 };
+	struct maillog_cache	*c = maillog_cache_new(kb);
+	struct maillog_cache_stats st;
+	struct record		 r;
+	struct findings		 f;
+	char			 text[1024], *raw;
+	size_t			 ci, v, j, n, k, scans = 0;
+
+	for (ci = 0; ci < sizeof counts / sizeof counts[0]; ci++)
+		for (v = 0; v < 4; v++) {
+			n = (size_t)snprintf(text, sizeof text, "host "
+			    "mx.example.org[%s] said: 550 5.1.1 <u%zu%s@example."
+			    "com>: no such user", ips[v], v * 977, ids[v]);
+			for (j = 0; j < counts[ci]; j++)
+				n += (size_t)snprintf(text + n, sizeof text - n,
+				    " id %s code #5.7.%zu", ids[(v + j) % 4],
+				    j % 10);
+			n += (size_t)snprintf(text + n, sizeof text - n,
+			    " (in reply to RCPT TO command)");
+			memset(&r, 0, sizeof r);
+			r.diagnostic = raw = strdup(text);
+			ck_assert_ptr_nonnull(raw);
+			maillog_cache_record(c, &r);
+			findings_scan(r.diagnostic, strlen(r.diagnostic), &f);
+			ck_assert_int_eq(r.findings.reply, f.reply);
+			ck_assert_str_eq(r.findings.status, f.status);
+			ck_assert_int_eq(r.findings.phase, f.phase);
+			ck_assert_uint_eq(r.findings.reply_span.off,
+			    f.reply_span.off);
+			ck_assert_uint_eq(r.findings.status_span.off,
+			    f.status_span.off);
+			ck_assert_uint_eq(r.findings.nspans, f.nspans);
+			ck_assert_uint_eq(f.nspans, counts[ci] + 2);
+			for (k = 0; k < f.nspans; k++) {
+				ck_assert_uint_eq(r.findings.spans[k].off,
+				    f.spans[k].off);
+				ck_assert_uint_eq(r.findings.spans[k].len,
+				    f.spans[k].len);
+				ck_assert_int_eq(r.findings.spans[k].kind,
+				    f.spans[k].kind);
+			}
+			free(raw);
+			r.diagnostic = NULL;
+			record_release(&r);
+			/* the first text of a shape is scanned, the others
+			 * get its codes moved, unless there are more than a
+			 * slot of the cache keeps (8) */
+			maillog_cache_stats(c, &st);
+			scans += v == 0 || counts[ci] + 2 > 8;
+			ck_assert_uint_eq(st.scans, scans);
+		}
+	maillog_cache_free(c);
+}
+END_TEST
+
 /* ------------------------------------------------------------ source */
 
 /* Two gzip members in a row read as one text; peeked bytes come first. */
@@ -1243,6 +1310,7 @@ maillog_suite(void)
 	tcase_add_test(tc, test_read_long_line);
 	tcase_add_test(tc, test_cache_shares);
 	tcase_add_test(tc, test_cache_unfolds);
+	tcase_add_test(tc, test_cache_codes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("keys");
 	tcase_add_loop_test(tc, test_key, 0, NROWS(key_rows));
