@@ -682,8 +682,9 @@ fd_next_digit(const char *t, size_t len, size_t i)
 	return (i);
 }
 
-size_t
-findings_scan(const char *text, size_t len, struct findings *f)
+/* The codes of findings_scan(), without the phase. */
+static size_t
+fd_scan_codes(const char *text, size_t len, struct findings *f)
 {
 	size_t	i, n, count = 0;
 
@@ -708,7 +709,16 @@ findings_scan(const char *text, size_t len, struct findings *f)
 		    text[i + 1] == '.'))
 			i++;
 	}
-	f->phase = fd_phase(text, len);
+	return (count);
+}
+
+size_t
+findings_scan(const char *text, size_t len, struct findings *f)
+{
+	size_t	count = fd_scan_codes(text, len, f);
+
+	if (text != NULL)
+		f->phase = fd_phase(text, len);
 	return (count);
 }
 
@@ -903,9 +913,10 @@ findings_unfold(const char *text, size_t len, size_t *outlen)
 	size_t		 i = 0, o = 0, si = 0, n;
 	int		 open = 0, last, c;
 
-	/* markers only shrink ("550-" becomes "550 "), so len is enough */
+	/* markers only shrink ("550-" becomes "550 "), so len is enough;
+	 * the lines start at codes (the phase is not needed) */
 	out = xmalloc(len + 1);
-	findings_scan(text, len, &f);
+	fd_scan_codes(text, len, &f);
 	while (i < len) {
 		/* a line of the reply ends at a space before its code, CR,
 		 * LF or "\n"; a reply starts at a digit: other bytes are
