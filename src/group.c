@@ -254,19 +254,28 @@ domain_of(struct group_fold *f, const char *rcpt)
 	return f->dom;
 }
 
+/* A hash of the three keys, eight bytes at a time (every record of a
+ * summary is folded through it). */
 static uint64_t
 hash_keys(const char *const keys[3])
 {
-	uint64_t	 h = 0xcbf29ce484222325ULL;
+	uint64_t	 h = 0xcbf29ce484222325ULL, w;
 	const char	*p;
+	size_t		 n;
 	int		 i;
 
 	for (i = 0; i < 3; i++) {
-		for (p = keys[i]; *p != '\0'; p++)
-			h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+		p = keys[i];
+		for (n = strlen(p); n >= 8; p += 8, n -= 8) {
+			memcpy(&w, p, 8);
+			h = (h ^ w) * 0x100000001b3ULL;
+			h ^= h >> 29;
+		}
+		for (; n > 0; n--)
+			h = (h ^ (unsigned char)*p++) * 0x100000001b3ULL;
 		h = (h ^ 0xff) * 0x100000001b3ULL;
 	}
-	return h;
+	return h ^ (h >> 32);
 }
 
 /* The slot of the table for keys: its leaf's or an empty one. */
