@@ -611,9 +611,11 @@ kb_match(const struct kb *ckb, const char *text, size_t len, int reply,
 		build_index(kb);
 	if (!kb->noprefilter)
 		lower = lower_text(kb, text, len);
-	for (p = kb->pre; p < kb->pre + kb->npre; p++) {
-		const struct kb_article *a = p->a;
+	for (i = 0; i < kb->npre; i++) {	/* (pre is NULL when empty) */
+		const struct kb_article *a;
 
+		p = &kb->pre[i];
+		a = p->a;
 		if (lower != NULL && p->n > 0) {
 			for (k = 0; k < p->n && !(has_key(kb->pairs,
 			    p->key[k][0]) && has_key(kb->pairs, p->key[k][1]));
@@ -624,7 +626,6 @@ kb_match(const struct kb *ckb, const char *text, size_t len, int reply,
 			if (!literal_possible(kb, &a->lit, lower, len))
 				continue;
 		}
-		i = p->order;
 		rc = pcre2_match(a->re, (PCRE2_SPTR)text, len, 0, 0, kb->md,
 		    kb->mctx);
 		if (rc == PCRE2_ERROR_MATCHLIMIT ||
@@ -638,7 +639,7 @@ kb_match(const struct kb *ckb, const char *text, size_t len, int reply,
 		    has_word(a->status, status, strlen(status)) ? 3 : 0) +
 		    (reply && has_word(a->code, rbuf, strlen(rbuf)) ? 2 : 0);
 		c[nc].mlen = ov[1] > ov[0] ? ov[1] - ov[0] : 0;
-		c[nc].order = i;
+		c[nc].order = p->order;
 		if (++nc == sizeof c / sizeof c[0])
 			break;
 	}
