@@ -70,6 +70,22 @@ void		 source_close(struct source_stream *s);
 size_t		 source_read(struct source_stream *s, char *buf, size_t n);
 
 /*
+ * Instead of source_read(), for a large regular file: points *p at up to
+ * max bytes of the next text, in a window of the file mapped read-only
+ * (faster than a copy), and sets *w to the window to give back with
+ * source_unmap() once the bytes are no longer used.  Returns the count,
+ * 0 at the end of the file, or (size_t)-1 if this input cannot be mapped
+ * (a pipe, gzip, bytes peeked and not yet read, no memory): then read it
+ * with source_read().  Once mapping has begun, only source_map() reads.
+ * A file that gets shorter while mapped reads as NUL bytes past its new
+ * end, and says so once into the stream's diag.
+ */
+struct source_window;
+size_t		 source_map(struct source_stream *s, size_t max,
+		    const char **p, struct source_window **w);
+void		 source_unmap(struct source_window *w);
+
+/*
  * Makes up to want bytes from the start of what has not been read yet
  * available without consuming them (source_read() returns them first).
  * Returns how many are available (less at the end of the input) and sets

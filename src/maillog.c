@@ -7,7 +7,8 @@
  * Output: records through a struct maillog_sink (maillog.h).
  *
  * Speed is the point of this file.  The log is read with read(2) into a
- * few buffers of MAILLOG_BLOCK bytes that go round; lines are found with
+ * few buffers of MAILLOG_BLOCK bytes that go round, or, a regular file,
+ * pointed at in windows mapped by source_map(); lines are found with
  * memchr() and parsed in place, and the few that matter (deliveries,
  * senders, rejects) are turned into small copies by the joiner.
  * Diagnosis (the knowledge base, the slow part) runs in a second thread,
@@ -33,6 +34,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,7 +92,9 @@ struct pline {
 };
 
 struct rbuf {
-	char		*mem;		/* MAILLOG_BLOCK bytes */
+	char		*mem;		/* the bytes: own, or mapped */
+	char		*own;		/* MAILLOG_BLOCK bytes to read into */
+	struct source_window *win;	/* mem is in it, or NULL */
 	size_t		 len;		/* read */
 	int		 eof;		/* the input ends after them */
 	size_t		 mid, midend;	/* the whole lines: mem[mid..midend) */
@@ -347,7 +351,8 @@ finish_run(void *arg)
 	pthread_cond_destroy(&ru->room);
 	pthread_cond_destroy(&ru->filled);
 	for (i = 0; i < RBUFS; i++) {
-		free(ru->rbufs[i].mem);
+		source_unmap(ru->rbufs[i].win);
+		free(ru->rbufs[i].own);
 		free(ru->rbufs[i].pl);
 		diag_release(&ru->rbufs[i].msgs);
 	}
@@ -560,14 +565,14 @@ put_rbuf(struct run *ru, struct rbuf *r)
 
 /*
  * Reads into r up to MAILLOG_BLOCK bytes (a pipe gives little at a time:
- * it is read again until then) or to the end of the input, and finds its
- * whole lines.  The reading thread (cancellable set) may be cancelled in
- * the read.
+ * it is read again until then) or to the end of the input, or points r
+ * at them in a mapped window, and finds its whole lines.  The reading
+ * thread (cancellable set) may be cancelled in the read.
  */
 static void
 fill(struct run *ru, struct rbuf *r, int cancellable)
 {
-	const char	*nl;
+	const char	*nl, *p;
 	size_t		 k;
 	int		 old;
 
@@ -575,7 +580,15 @@ fill(struct run *ru, struct rbuf *r, int cancellable)
 	r->len = 0;
 	r->eof = 0;
 	r->state = RB_READ;
-	while (r->len < ru->block) {
+	r->mem = r->own;
+	if ((k = source_map(ru->stream, ru->block, &p, &r->win)) == 0)
+		r->eof = 1;
+	else if (k != (size_t)-1) {
+		/* the parsers only read a block: mem is not written */
+		r->mem = (char *)(uintptr_t)p;
+		r->len = k;
+	}
+	while (r->win == NULL && !r->eof && r->len < ru->block) {
 		if (cancellable)
 			pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
 		k = source_read(ru->stream, r->mem + r->len,
@@ -628,6 +641,8 @@ next_rbuf(struct run *ru)
 static void
 free_rbuf(struct run *ru, struct rbuf *r)
 {
+	source_unmap(r->win);
+	r->win = NULL;
 	pthread_mutex_lock(&ru->lock);
 	r->next = ru->rfree;
 	ru->rfree = r;
@@ -696,7 +711,7 @@ maillog_read(struct source_stream *s, const char *name, const struct kb *kb,
 	ru.block = read_block();
 	ru.hint.lean = sink->lean;
 	for (i = 0; i < RBUFS; i++) {
-		ru.rbufs[i].mem = xmalloc(ru.block);
+		ru.rbufs[i].mem = ru.rbufs[i].own = xmalloc(ru.block);
 		diag_init(&ru.rbufs[i].msgs);
 		ru.rbufs[i].next = ru.rfree;
 		ru.rfree = &ru.rbufs[i];
