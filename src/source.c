@@ -74,7 +74,7 @@ struct source_stream {
 	 * starts in the file and where the next byte is */
 	struct source_window *win;
 	off_t		 winoff, mapoff;
-	int		 mapping;
+	int		 mapping;	/* 1 begun, -1 never (read(2)) */
 	atomic_int	 shrunk;	/* a window hit the file's end */
 	int		 shrunk_told;
 };
@@ -268,19 +268,25 @@ size_t
 source_map(struct source_stream *s, size_t max, const char **p,
     struct source_window **w)
 {
-	size_t	n;
-	int	rc;
+	struct stat	st;
+	size_t		n;
+	int		rc;
 
 	*w = NULL;
+	if (s->mapping < 0 || max == 0)
+		return (size_t)-1;
 	if (!s->mapping) {
 		/* only a regular file read from its descriptor as it is */
 		if (!s->regular || !s->started || s->gz || s->done ||
-		    s->looklen > s->lookoff || s->inlen > 0 || max == 0)
+		    s->looklen > s->lookoff || s->inlen > 0)
 			return (size_t)-1;
 		pthread_once(&guard_once, guard_install);
-		if (guard_page <= 0 ||
-		    (s->mapoff = lseek(s->fd, 0, SEEK_CUR)) == -1)
+		if (guard_page <= 0 || fstat(s->fd, &st) == -1 ||
+		    st.st_size == 0 ||	/* /proc: the size says nothing */
+		    (s->mapoff = lseek(s->fd, 0, SEEK_CUR)) == -1) {
+			s->mapping = -1;
 			return (size_t)-1;
+		}
 		s->mapping = 1;
 	}
 	if (s->win != NULL && atomic_load(&guard[s->win->slot].shrank)) {
@@ -292,10 +298,14 @@ source_map(struct source_stream *s, size_t max, const char **p,
 	if (s->done)
 		return 0;
 	if (s->win == NULL || s->mapoff >= s->winoff + (off_t)s->win->len) {
-		if ((rc = map_window(s)) <= 0) {
-			if (rc == 0)
-				s->done = 1;
-			return rc == 0 ? 0 : (size_t)-1;
+		if ((rc = map_window(s)) == 0) {
+			s->done = 1;
+			return 0;
+		}
+		if (rc == -1) {
+			/* read(2) goes on from the same place */
+			s->mapping = -1;
+			return (size_t)-1;
 		}
 	}
 	n = (size_t)(s->winoff + (off_t)s->win->len - s->mapoff);
