@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "findings.h"
 #include "maillog.h"
 #include "maillog_journey.h"
 #include "record.h"
@@ -452,7 +453,10 @@ add_attempt(struct maillog_journey *j, struct jr *r,
 	a->text = span_dup(l->text);
 	a->copy = j->seekable ? NULL : maillog_strdup((struct maillog_span){
 	    p, n });
-	if (l->dsn.p != NULL && l->dsn.n < sizeof a->dsn)
+	/* dsn= is kept if it is an enhanced status code (it stands for the
+	 * record's when its text has none, and is shown) */
+	if (l->dsn.p != NULL && l->dsn.n < sizeof a->dsn &&
+	    findings_status_len(l->dsn.p, l->dsn.n) == l->dsn.n)
 		memcpy(a->dsn, l->dsn.p, l->dsn.n);
 	set_str(&r->relay, l->relay);
 	set_str(&r->delays, l->delays);
