@@ -32,7 +32,8 @@
  * every text with that key is diagnosed on its own.  What is left is a
  * pattern that tells apart two values of a masked token that both
  * texts have; the masked kinds are chosen so that none of the shipped
- * patterns does (tests/check_maillog.c compares every failure of the
+ * patterns does, and the reasons' phrases skip addresses (reason.c)
+ * (tests/check_maillog.c compares every failure of the
  * test logs with record_diagnose(), and BOUNCEDOC_DIAG_CACHE=off turns
  * the cache off to compare a whole log).
  */

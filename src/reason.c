@@ -412,6 +412,34 @@ reason_settle(const char *reason, const char *status,
 	return reason;
 }
 
+/*
+ * Mail addresses say nothing about why a mail failed ("<security42@…>"
+ * is no security error): they are blanked in low before the phrases are
+ * looked for.  (The diagnosis cache relies on it: it masks addresses.)
+ */
+static void
+blank_addresses(char *low, size_t len)
+{
+	static const char	 local[] = ".!#$%&'*+/=?^_`{|}~-";
+	size_t			 i, b, e;
+
+	for (i = 0; i < len; i++) {
+		if (low[i] != '@')
+			continue;
+		for (b = i; b > 0 && (isalnum((unsigned char)low[b - 1]) ||
+		    (low[b - 1] != '\0' && strchr(local, low[b - 1]) != NULL));
+		    b--)
+			continue;
+		for (e = i + 1; e < len && (isalnum((unsigned char)low[e]) ||
+		    low[e] == '.' || low[e] == '-'); e++)
+			continue;
+		if (b == i || e == i + 1)
+			continue;
+		memset(low + b, ' ', e - b);
+		i = e - 1;
+	}
+}
+
 const char *
 reason_refine(const char *text, size_t len, int reply, const char *status,
     enum findings_phase phase, const char *current)
@@ -431,6 +459,7 @@ reason_refine(const char *text, size_t len, int reply, const char *status,
 		    (char)(text[i] - 'A' + 'a') : text[i] == '\0' ? ' ' :
 		    text[i];
 	low[len] = '\0';
+	blank_addresses(low, len);
 	if (domain_gone(low))
 		r = "hostunknown";
 	else if ((r = first(strong, sizeof strong / sizeof strong[0], low,

@@ -1245,6 +1245,50 @@ START_TEST(test_cache_codes)
 }
 END_TEST
 
+/*
+ * What a reply's addresses are named does not change its diagnosis (a
+ * recipient "security42@" is no security error), so the cache, which
+ * masks them, gives each text its own diagnosis: the first text of the
+ * shape has a plain address, the next ones words the reasons look for.
+ */
+START_TEST(test_cache_addresses)
+{
+	static const char *const locals[] = { "info", "security42", "quota",
+	    "spam.trap", "mailbox-full", "blocked+x", "virus", "expired" };
+	struct maillog_cache	*c = maillog_cache_new(kb);
+	struct record		 r, want;
+	char			 text[512];
+	size_t			 i, k;
+
+	for (i = 0; i < sizeof locals / sizeof locals[0]; i++) {
+		snprintf(text, sizeof text, "host mx2.oceanic.example"
+		    "[203.0.113.2] said: 450 4.2.0 <%s@oceanic.example>: "
+		    "Recipient address rejected: Greylisted, see http://"
+		    "postgrey.schweikert.ch/help/oceanic.example.html (in "
+		    "reply to RCPT TO command)", locals[i]);
+		memset(&want, 0, sizeof want);
+		want.diagnostic = strdup(text);
+		ck_assert_ptr_nonnull(want.diagnostic);
+		record_diagnose(&want, kb);
+		memset(&r, 0, sizeof r);
+		r.diagnostic = strdup(text);
+		ck_assert_ptr_nonnull(r.diagnostic);
+		maillog_cache_diagnose(c, &r);
+		ck_assert_str_eq(r.diagnosis.reason, want.diagnosis.reason);
+		ck_assert_uint_eq(r.diagnosis.narticles,
+		    want.diagnosis.narticles);
+		for (k = 0; k < want.diagnosis.narticles; k++)
+			ck_assert_ptr_eq(r.diagnosis.articles[k],
+			    want.diagnosis.articles[k]);
+		/* and the name was not read for the reason */
+		ck_assert_str_eq(want.diagnosis.reason, "onhold");
+		record_release(&r);
+		record_release(&want);
+	}
+	maillog_cache_free(c);
+}
+END_TEST
+
 /* ------------------------------------------------------------ source */
 
 /* Two gzip members in a row read as one text; peeked bytes come first. */
@@ -1402,6 +1446,7 @@ maillog_suite(void)
 	tcase_add_test(tc, test_cache_shares);
 	tcase_add_test(tc, test_cache_unfolds);
 	tcase_add_test(tc, test_cache_codes);
+	tcase_add_test(tc, test_cache_addresses);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("keys");
 	tcase_add_loop_test(tc, test_key, 0, NROWS(key_rows));
