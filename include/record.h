@@ -118,6 +118,9 @@ void		 record_diagnose(struct record *r, const struct kb *kb);
  * to r's (NULL if none; caller frees).
  */
 void		 record_codes(struct record *r, struct findings *f);
+/* A reply code as a record keeps it: "550" into buf; "" for none (0, or
+ * not three digits). */
+void		 record_reply_text(char buf[4], int reply);
 char		*record_limit_note(const struct record *r);
 
 #endif

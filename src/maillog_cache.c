@@ -723,20 +723,6 @@ run(struct maillog_cache *c, const char *text, size_t len,
 	c->st.kb_runs++;
 }
 
-/* "550" into buf[4]; "" for no code. */
-static void
-reply_str(char *buf, int reply)
-{
-	if (reply < 100 || reply > 999) {
-		buf[0] = '\0';
-		return;
-	}
-	buf[0] = (char)('0' + reply / 100);
-	buf[1] = (char)('0' + reply / 10 % 10);
-	buf[2] = (char)('0' + reply % 10);
-	buf[3] = '\0';
-}
-
 /* The dsn= of the attempt the record reports, for a record whose text
  * carries no enhanced status (Postfix "connect to …: Connection timed
  * out", dsn=4.4.1). */
@@ -916,7 +902,7 @@ maillog_cache_record(struct maillog_cache *c, struct record *r)
 		t = text_of(c, a->diagnostic, strlen(a->diagnostic));
 		a->diagnostic = arena_put(c, t->unfolded, t->ulen);
 		if (t->tf.reply != 0)
-			reply_str(a->reply, t->tf.reply);
+			record_reply_text(a->reply, t->tf.reply);
 		memcpy(a->status, t->tf.status, sizeof a->status);
 	}
 	if (r->diagnostic == NULL) {

@@ -27,6 +27,10 @@
 	&(r)->remote_host, &(r)->diagnostic, &(r)->action, &(r)->time, \
 	&(r)->queue_id, &(r)->subject, &(r)->message_id, &(r)->relay, \
 	&(r)->delays, &(r)->context, &(r)->note
+/* The string fields of attempt a, into as[3]; as. */
+#define ATTEMPT_STRINGS(a, as) \
+	((as)[0] = &(a)->time, (as)[1] = &(a)->action, \
+	    (as)[2] = &(a)->diagnostic, (as))
 
 /* Where the spans of a record's findings are, in the record. */
 #define SPANS_AT	(offsetof(struct record, findings) + \
@@ -91,8 +95,7 @@ maillog_record_pack_size(struct record *r)
 	    r->nlines * sizeof *r->lines + str_size(rs, nr);
 	for (i = 0; i < r->nattempts; i++) {
 		a = &r->attempts[i];
-		as[0] = &a->time, as[1] = &a->action, as[2] = &a->diagnostic;
-		size += str_size(as, 3);
+		size += str_size(ATTEMPT_STRINGS(a, as), 3);
 	}
 	/* round up: the next pack's arrays stay aligned */
 	return (size + 15) & ~(size_t)15;
@@ -118,8 +121,7 @@ maillog_record_pack_into(struct record *r, char *at)
 	str_move(rs, nr, &at);
 	for (i = 0; i < r->nattempts; i++) {
 		a = &r->attempts[i];
-		as[0] = &a->time, as[1] = &a->action, as[2] = &a->diagnostic;
-		str_move(as, 3, &at);
+		str_move(ATTEMPT_STRINGS(a, as), 3, &at);
 	}
 }
 
@@ -142,32 +144,34 @@ str_own(char **fields[], size_t n)
 			*fields[i] = xstrdup(*fields[i]);
 }
 
+/* A copy of n elements of size bytes at v; NULL for none. */
+static void *
+array_own(const void *v, size_t n, size_t size)
+{
+	void	*c;
+
+	if (n == 0)
+		return NULL;
+	c = xreallocarray(NULL, n, size);
+	memcpy(c, v, n * size);
+	return c;
+}
+
 void
 maillog_record_own(struct record *r)
 {
 	char			**rs[] = { RECORD_STRINGS(r) }, **as[3];
 	struct record_attempt	 *a;
-	void			 *v;
 	size_t			  i;
 
 	str_own(rs, sizeof rs / sizeof rs[0]);
-	if (r->nattempts > 0) {
-		v = xreallocarray(NULL, r->nattempts, sizeof *r->attempts);
-		memcpy(v, r->attempts, r->nattempts * sizeof *r->attempts);
-		r->attempts = v;
-	} else
-		r->attempts = NULL;
+	r->attempts = array_own(r->attempts, r->nattempts,
+	    sizeof *r->attempts);
 	for (i = 0; i < r->nattempts; i++) {
 		a = &r->attempts[i];
-		as[0] = &a->time, as[1] = &a->action, as[2] = &a->diagnostic;
-		str_own(as, 3);
+		str_own(ATTEMPT_STRINGS(a, as), 3);
 	}
-	if (r->nlines > 0) {
-		v = xreallocarray(NULL, r->nlines, sizeof *r->lines);
-		memcpy(v, r->lines, r->nlines * sizeof *r->lines);
-		r->lines = v;
-	} else
-		r->lines = NULL;
+	r->lines = array_own(r->lines, r->nlines, sizeof *r->lines);
 }
 
 void

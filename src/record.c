@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +87,19 @@ recset_intern(struct recset *rs, const char *name)
 }
 
 void
+record_reply_text(char buf[4], int reply)
+{
+	if (reply < 100 || reply > 999) {
+		buf[0] = '\0';
+		return;
+	}
+	buf[0] = (char)('0' + reply / 100);
+	buf[1] = (char)('0' + reply / 10 % 10);
+	buf[2] = (char)('0' + reply % 10);
+	buf[3] = '\0';
+}
+
+void
 record_codes(struct record *r, struct findings *f)
 {
 	size_t	n = r->findings.nspans;
@@ -98,13 +110,8 @@ record_codes(struct record *r, struct findings *f)
 	if (n > FINDINGS_MAX_SPANS)
 		n = FINDINGS_MAX_SPANS;
 	memcpy(f->spans, r->findings.spans, n * sizeof f->spans[0]);
-	if (r->reply[0] == '\0' && f->reply >= 100 && f->reply <= 999) {
-		r->reply[0] = (char)('0' + f->reply / 100);
-		r->reply[1] = (char)('0' + f->reply / 10 % 10);
-		r->reply[2] = (char)('0' + f->reply % 10);
-		r->reply[3] = '\0';
-	} else if (r->reply[0] == '\0' && f->reply != 0)
-		snprintf(r->reply, sizeof r->reply, "%d", f->reply);
+	if (r->reply[0] == '\0')
+		record_reply_text(r->reply, f->reply);
 	if (r->status[0] == '\0' && f->status[0] != '\0')
 		memcpy(r->status, f->status, sizeof r->status);
 	if (r->phase == FINDINGS_PHASE_NONE)
